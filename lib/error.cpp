@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// The book's error functions: print a message (with strerror for the errno
+// variants) to stderr, or to syslog in a daemon, then return or end.
+#include "unp.h"
+
+#include <syslog.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+extern "C" {
+int daemon_proc = 0;  // set non-zero by a daemon: messages go to syslog
+}
+
+namespace {
+
+// Formats the message, appends ": strerror(saved_errno)" when asked, and
+// writes it in one piece.  The message is passed to syslog as an argument,
+// never as a format, so a '%' in a path or peer's text is harmless.
+void err_doit(bool with_errno, int saved_errno, int level, const char *fmt, va_list ap)
+{
+    char buf[MAXLINE + 1];
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    size_t len = n < 0 ? 0 : (static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf - 1);
+    if (with_errno && len < sizeof buf - 1)
+        snprintf(buf + len, sizeof buf - len, ": %s", strerror(saved_errno));
+
+    if (daemon_proc) {
+        syslog(level, "%s", buf);
+    } else {
+        fflush(stdout);  // in case stdout and stderr are the same
+        fprintf(stderr, "%s\n", buf);
+        fflush(stderr);
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+void err_ret(const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(true, saved, LOG_INFO, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}
+
+void err_sys(const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(true, saved, LOG_ERR, fmt, ap);
+    va_end(ap);
+    exit(1);
+}
+
+void err_dump(const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(true, saved, LOG_ERR, fmt, ap);
+    va_end(ap);
+    abort();  // dump core and terminate
+}
+
+void err_msg(const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(false, 0, LOG_INFO, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}
+
+void err_quit(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(false, 0, LOG_ERR, fmt, ap);
+    va_end(ap);
+    exit(1);
+}
+
+}  // extern "C"

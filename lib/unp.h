@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * unp.h - the book's API (Stevens, UNIX Network Programming vol. 1, 3rd ed.)
+ *
+ * A program written for the book includes only "unp.h" and links with
+ * libunp; it compiles unchanged as C (gnu17) and as C++ (c++20).
+ *
+ * Two families of functions, as in the book:
+ *   lowercase (readn, readline, sock_ntop, ...) return -1 and set errno;
+ *   Capitalized (Socket, Bind, Readn, ...) call the lowercase or system
+ *   function and, on failure, print "<call> error: <strerror text>" and
+ *   exit(1).  They never return an error.
+ *
+ * Everything here has C linkage.  The C++ layer (unp.hpp, namespace unp)
+ * reports errors to the caller instead of exiting.
+ */
+#ifndef UNP_H
+#define UNP_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/un.h>
+#include <sys/select.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <poll.h>
+#include <time.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+
+/* ---- constants and types (the book's values) ---- */
+
+#define SERV_PORT      9877     /* TCP and UDP client-servers */
+#define SERV_PORT_STR  "9877"
+#define LISTENQ        1024     /* default listen() backlog; env LISTENQ overrides */
+#define MAXLINE        4096     /* max text line length */
+#define BUFFSIZE       8192     /* buffer size for reads and writes */
+#define INFTIM         (-1)     /* poll(): wait forever */
+
+#define SA struct sockaddr
+
+typedef void Sigfunc(int);      /* for signal handlers */
+
+/* min/max as macros would break <algorithm> and std::numeric_limits, so C only. */
+#ifndef __cplusplus
+#ifndef min
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#endif
+#endif
+
+#ifdef __cplusplus
+#define UNP_NORETURN [[noreturn]]
+extern "C" {
+#else
+#define UNP_NORETURN _Noreturn
+#endif
+
+#define UNP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* ---- error functions (error.cpp) ----
+ * Each prints the formatted message to stderr (to syslog when daemon_proc
+ * is non-zero), after flushing stdout.  The errno variants append ": " and
+ * strerror(errno).  err_sys and err_quit exit(1); err_dump calls abort(). */
+extern int daemon_proc;
+
+UNP_NORETURN void err_sys(const char *fmt, ...) UNP_PRINTF(1, 2);   /* errno, fatal */
+UNP_NORETURN void err_dump(const char *fmt, ...) UNP_PRINTF(1, 2);  /* errno, core dump */
+UNP_NORETURN void err_quit(const char *fmt, ...) UNP_PRINTF(1, 2);  /* no errno, fatal */
+void err_ret(const char *fmt, ...) UNP_PRINTF(1, 2);                /* errno, returns */
+void err_msg(const char *fmt, ...) UNP_PRINTF(1, 2);                /* no errno, returns */
+
+/* ---- socket wrappers (wrapsock.cpp) ---- */
+int   Socket(int family, int type, int protocol);
+void  Bind(int fd, const SA *sa, socklen_t salen);
+void  Listen(int fd, int backlog);              /* env LISTENQ overrides backlog */
+int   Accept(int fd, SA *sa, socklen_t *salenptr); /* retries ECONNABORTED, EPROTO; EINTR fatal */
+void  Connect(int fd, const SA *sa, socklen_t salen);
+void  Shutdown(int fd, int how);
+void  Getsockname(int fd, SA *sa, socklen_t *salenptr);
+void  Getpeername(int fd, SA *sa, socklen_t *salenptr);
+void  Getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlenptr);
+void  Setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen);
+void  Socketpair(int family, int type, int protocol, int fd[2]);
+ssize_t Recv(int fd, void *ptr, size_t nbytes, int flags);
+void  Send(int fd, const void *ptr, size_t nbytes, int flags);
+ssize_t Recvfrom(int fd, void *ptr, size_t nbytes, int flags, SA *sa, socklen_t *salenptr);
+void  Sendto(int fd, const void *ptr, size_t nbytes, int flags, const SA *sa, socklen_t salen);
+int   Select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+             struct timeval *timeout);
+int   Poll(struct pollfd *fdarray, unsigned long nfds, int timeout);
+
+/* ---- Unix wrappers (wrapunix.cpp) ---- */
+ssize_t Read(int fd, void *ptr, size_t nbytes);
+void  Write(int fd, const void *ptr, size_t nbytes);
+void  Close(int fd);                            /* also drops readline's buffer for fd */
+pid_t Fork(void);
+pid_t Wait(int *iptr);
+pid_t Waitpid(pid_t pid, int *iptr, int options);
+void  Dup2(int fd1, int fd2);
+int   Open(const char *pathname, int oflag, mode_t mode);
+int   Fcntl(int fd, int cmd, int arg);
+void  Pipe(int fds[2]);
+void *Malloc(size_t size);
+void *Calloc(size_t n, size_t size);
+void  Gettimeofday(struct timeval *tv, void *foo);
+void  Sigemptyset(sigset_t *set);
+void  Sigfillset(sigset_t *set);
+void  Sigaddset(sigset_t *set, int signo);
+void  Sigdelset(sigset_t *set, int signo);
+int   Sigismember(const sigset_t *set, int signo);
+void  Sigprocmask(int how, const sigset_t *set, sigset_t *oset);
+void  Sigpending(sigset_t *set);
+
+/* ---- stdio wrappers (wrapstdio.cpp) ---- */
+char *Fgets(char *ptr, int n, FILE *stream);   /* NULL at EOF; error is fatal */
+void  Fputs(const char *ptr, FILE *stream);
+FILE *Fopen(const char *pathname, const char *mode);
+FILE *Fdopen(int fd, const char *type);
+void  Fclose(FILE *fp);
+
+/* ---- address conversion (wraplib.cpp) ---- */
+void  Inet_pton(int family, const char *strptr, void *addrptr);  /* 0 result: err_quit */
+const char *Inet_ntop(int family, const void *addrptr, char *strptr, size_t len);
+
+/* ---- reading and writing exactly n bytes (readn.cpp, writen.cpp) ----
+ * Both loop over partial transfers and restart on EINTR.
+ * readn returns the bytes read: less than n only at EOF; -1 on error. */
+ssize_t readn(int fd, void *vptr, size_t n);
+ssize_t writen(int fd, const void *vptr, size_t n);  /* n, or -1 on error */
+ssize_t Readn(int fd, void *ptr, size_t nbytes);
+void    Writen(int fd, const void *ptr, size_t nbytes);
+
+/* ---- reading a line (readline.cpp) ----
+ * readline reads up to maxlen-1 bytes, stopping after a newline (which is
+ * kept), and NUL-terminates.  Returns the count, 0 at EOF with nothing read,
+ * -1 on error.  A line longer than maxlen-1 comes back in pieces.
+ *
+ * It is buffered: one read(2) fills a buffer of up to 4 KiB that belongs to
+ * that descriptor alone, so lines from different descriptors or threads
+ * never mix.  Bytes it buffered are not seen by a later read(2) on the same
+ * descriptor; Close(fd) discards them.
+ *
+ * readline_bytewise is the book's first version, one read(2) per byte:
+ * correct and unbuffered, and slow (see bench/readline_bench). */
+ssize_t readline(int fd, void *vptr, size_t maxlen);
+ssize_t Readline(int fd, void *ptr, size_t maxlen);
+ssize_t readline_bytewise(int fd, void *vptr, size_t maxlen);
+/* Bytes readline has buffered for fd and not yet returned. */
+ssize_t readlinebuf(int fd, void **vptrptr);
+/* Forget fd's buffered bytes; Close() calls it.  Call it yourself if you
+ * close a descriptor with close(2) after using readline on it. */
+void    readline_forget(int fd);
+
+/* ---- signals (signal.cpp) ----
+ * Signal installs func with sigaction and returns the previous handler.
+ * SA_RESTART is set for every signal but SIGALRM, so slow system calls
+ * interrupted by a handler are restarted, while a SIGALRM can still
+ * interrupt one (for timeouts).  Signal_intr never sets SA_RESTART. */
+Sigfunc *Signal(int signo, Sigfunc *func);
+Sigfunc *Signal_intr(int signo, Sigfunc *func);
+
+/* ---- socket address to text (sock_ntop.cpp) ----
+ * "1.2.3.4:80", "[::1]:80", or the path of a Unix socket.
+ * sock_ntop writes into one of 8 per-thread buffers used in rotation, so up
+ * to 8 results (e.g. two in one printf) stay valid at once; threads never
+ * share one.  sock_ntop_r writes into the caller's buffer.
+ * sock_ntop_host gives the address only ("1.2.3.4", "::1"). */
+char *sock_ntop(const SA *sa, socklen_t salen);
+char *Sock_ntop(const SA *sa, socklen_t salen);
+char *sock_ntop_host(const SA *sa, socklen_t salen);
+char *Sock_ntop_host(const SA *sa, socklen_t salen);
+char *sock_ntop_r(const SA *sa, socklen_t salen, char *buf, size_t buflen);
+int   sock_get_port(const SA *sa, socklen_t salen);   /* host order, -1 if none */
+
+/* ---- protocol-independent TCP setup (tcp_connect.cpp, tcp_listen.cpp) ----
+ * host and serv are names or numbers; IPv4 and IPv6.
+ * tcp_connect tries each address getaddrinfo returns and returns a
+ * connected socket; tcp_listen binds (with SO_REUSEADDR) and listens, and
+ * stores the address length in *addrlenp if it is not NULL.
+ * As in the book, they print the reason and exit on failure
+ * (getaddrinfo's own message for lookup failures); the Capitalized names
+ * are the same functions.  host_serv returns getaddrinfo's list, or NULL. */
+int   tcp_connect(const char *host, const char *serv);
+int   Tcp_connect(const char *host, const char *serv);
+int   tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
+int   Tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
+struct addrinfo *host_serv(const char *host, const char *serv, int family, int socktype);
+struct addrinfo *Host_serv(const char *host, const char *serv, int family, int socktype);
+
+/* ---- the echo service (str_echo.cpp, str_cli.cpp) ----
+ * str_echo: copy everything read from sockfd back to it until EOF.
+ * str_cli: for each line of fp, send it, read back the echo, print it;
+ * exits with "str_cli: server terminated prematurely" if the server goes. */
+void  str_echo(int sockfd);
+void  str_cli(FILE *fp, int sockfd);
+
+/* ---- kit additions, not in the book (socklab.cpp) ----
+ * Parse_port: a decimal port 0..65535 (0: the kernel picks one), or exit
+ * with "bad port number: <arg>".
+ * print_listening: print "listening on <addr>, port <n>" for a listening
+ * socket and flush stdout, so a student (and a test) sees the port the
+ * kernel picked for port 0.
+ * bind_hint: after a failed bind(), a one-line hint for EACCES (ports below
+ * 1024 need root) and EADDRINUSE (another server holds the port), or "". */
+int   Parse_port(const char *arg);
+void  print_listening(int listenfd);
+const char *bind_hint(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UNP_H */

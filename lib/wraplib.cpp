@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// Address conversion wrappers.
+#include "unp.h"
+
+extern "C" {
+
+void Inet_pton(int family, const char *strptr, void *addrptr)
+{
+    int n = inet_pton(family, strptr, addrptr);
+    if (n < 0)
+        err_sys("inet_pton error for %s", strptr);  // unknown family: errno set
+    else if (n == 0)
+        err_quit("inet_pton error for %s", strptr);  // not an address: no errno
+}
+
+const char *Inet_ntop(int family, const void *addrptr, char *strptr, size_t len)
+{
+    if (strptr == nullptr)
+        err_quit("NULL 3rd argument to inet_ntop");
+    const char *ptr = inet_ntop(family, addrptr, strptr, static_cast<socklen_t>(len));
+    if (ptr == nullptr)
+        err_sys("inet_ntop error");
+    return ptr;
+}
+
+}  // extern "C"
