@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// Tcp_listen/Tcp_connect over IPv4 and IPv6 with kernel-chosen ports,
+// sock_ntop for every family, str_echo/str_cli, and the C++ layer.
+#include "process.hpp"
+#include "unp.h"
+#include "unp.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+using namespace socklab::test;
+using ::testing::MatchesRegex;
+
+namespace {
+
+bool ipv6_loopback_available()
+{
+    unp::Fd fd(socket(AF_INET6, SOCK_STREAM, 0));
+    sockaddr_in6 sa{};
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_loopback;
+    return fd && bind(fd.get(), reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0;
+}
+
+std::string local_of(int fd)
+{
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    Getsockname(fd, reinterpret_cast<SA *>(&ss), &len);
+    return Sock_ntop(reinterpret_cast<SA *>(&ss), len);
+}
+
+}  // namespace
+
+class TcpListenConnect : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(TcpListenConnect, KernelChosenPortRoundTrip)
+{
+    const char *host = GetParam();
+    if (std::string(host) == "::1" && !ipv6_loopback_available())
+        GTEST_SKIP() << "no IPv6 loopback here";
+    socklen_t addrlen = 0;
+    int listenfd = Tcp_listen(host, "0", &addrlen);
+    EXPECT_EQ(addrlen, std::string(host) == "::1" ? sizeof(sockaddr_in6) : sizeof(sockaddr_in));
+    int on = 0;
+    socklen_t onlen = sizeof on;
+    Getsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, &onlen);
+    EXPECT_EQ(on, 1) << "Tcp_listen sets SO_REUSEADDR";
+
+    int port = unp::local_port(listenfd);
+    ASSERT_GT(port, 0);
+    std::string serv = std::to_string(port);
+    int connfd = Tcp_connect(host, serv.c_str());
+    sockaddr_storage peer{};
+    socklen_t peerlen = sizeof peer;
+    int accepted = Accept(listenfd, reinterpret_cast<SA *>(&peer), &peerlen);
+    // What the server sees as its peer is what the client sees as itself.
+    EXPECT_EQ(Sock_ntop(reinterpret_cast<SA *>(&peer), peerlen), local_of(connfd));
+    EXPECT_THAT(local_of(connfd), MatchesRegex(std::string(host) == "::1" ? R"(\[::1\]:[0-9]+)" : R"(127\.0\.0\.1:[0-9]+)"));
+    Writen(connfd, "ping\n", 5);
+    char buf[MAXLINE];
+    EXPECT_EQ(Readline(accepted, buf, sizeof buf), 5);
+    EXPECT_STREQ(buf, "ping\n");
+    Close(accepted);
+    Close(connfd);
+    Close(listenfd);
+}
+
+INSTANTIATE_TEST_SUITE_P(Loopback, TcpListenConnect, ::testing::Values("127.0.0.1", "::1"),
+                         [](const auto &info) { return std::string(info.param) == "::1" ? "IPv6" : "IPv4"; });
+
+TEST(SockNtop, EveryFamily)
+{
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(80);
+    Inet_pton(AF_INET, "1.2.3.4", &sin.sin_addr);
+    EXPECT_STREQ(Sock_ntop(reinterpret_cast<SA *>(&sin), sizeof sin), "1.2.3.4:80");
+    EXPECT_STREQ(Sock_ntop_host(reinterpret_cast<SA *>(&sin), sizeof sin), "1.2.3.4");
+    EXPECT_EQ(sock_get_port(reinterpret_cast<SA *>(&sin), sizeof sin), 80);
+
+    sockaddr_in6 sin6{};
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons(9877);
+    sin6.sin6_addr = in6addr_loopback;
+    EXPECT_STREQ(Sock_ntop(reinterpret_cast<SA *>(&sin6), sizeof sin6), "[::1]:9877");
+    EXPECT_STREQ(Sock_ntop_host(reinterpret_cast<SA *>(&sin6), sizeof sin6), "::1");
+
+    sockaddr_un sun{};
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, "/tmp/echo.sock");
+    EXPECT_STREQ(Sock_ntop(reinterpret_cast<SA *>(&sun), sizeof sun), "/tmp/echo.sock");
+    EXPECT_STREQ(Sock_ntop(reinterpret_cast<SA *>(&sun), sizeof(sa_family_t)), "(no pathname bound)");
+
+    // Too short for its family: an error, not a read past the end.
+    EXPECT_EQ(sock_ntop(reinterpret_cast<SA *>(&sin), 4), nullptr);
+}
+
+TEST(SockNtop, TwoResultsInOnePrintfStayApart)
+{
+    sockaddr_in a{}, b{};
+    a.sin_family = b.sin_family = AF_INET;
+    a.sin_port = htons(1);
+    b.sin_port = htons(2);
+    char line[128];
+    snprintf(line, sizeof line, "%s -> %s", Sock_ntop(reinterpret_cast<SA *>(&a), sizeof a),
+             Sock_ntop(reinterpret_cast<SA *>(&b), sizeof b));
+    EXPECT_STREQ(line, "0.0.0.0:1 -> 0.0.0.0:2");
+}
+
+TEST(SockNtop, ThreadsHaveTheirOwnBuffers)
+{
+    std::atomic<int> mismatches{0};
+    auto worker = [&](int port) {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(static_cast<uint16_t>(port));
+        std::string expected = "0.0.0.0:" + std::to_string(port);
+        for (int i = 0; i < 20000; i++)
+            if (expected != sock_ntop(reinterpret_cast<SA *>(&sin), sizeof sin))
+                mismatches++;
+    };
+    std::thread t1(worker, 1111), t2(worker, 2222);
+    t1.join();
+    t2.join();
+    EXPECT_EQ(mismatches, 0);
+}
+
+TEST(StrEchoStrCli, EchoesEveryByteIncludingLongLines)
+{
+    int fds[2];
+    Socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+    std::thread server([&] {
+        str_echo(fds[1]);
+        close(fds[1]);
+    });
+    // Input: short lines, a line longer than MAXLINE, a NUL byte.
+    std::string input = "hello\n" + std::string(MAXLINE * 2 + 17, 'L') + "\nnul\0byte\nlast";
+    input[input.size() - 12] = '\0';
+    FILE *in = fmemopen(input.data(), input.size(), "r");
+    ASSERT_NE(in, nullptr);
+    testing::internal::CaptureStdout();
+    str_cli(in, fds[0]);
+    std::string out = testing::internal::GetCapturedStdout();
+    fclose(in);
+    shutdown(fds[0], SHUT_WR);
+    server.join();
+    close(fds[0]);
+    EXPECT_EQ(out.size(), input.size());
+    EXPECT_TRUE(out == input);
+}
+
+TEST(StrCliDeathTest, ServerTerminatedPrematurely)
+{
+    EXPECT_EXIT(
+        {
+            int fds[2];
+            Socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+            close(fds[1]);  // the "server" is gone before it answers
+            signal(SIGPIPE, SIG_IGN);
+            char line[] = "hello\n";
+            FILE *in = fmemopen(line, sizeof line - 1, "r");
+            str_cli(in, fds[0]);
+        },
+        ::testing::ExitedWithCode(1), "str_cli: server terminated prematurely|writen error: Broken pipe");
+}
+
+TEST(CxxLayer, FdOwnsAndReleases)
+{
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    int raw = fds[0];
+    {
+        unp::Fd a(fds[0]);
+        unp::Fd b(std::move(a));
+        EXPECT_FALSE(a);
+        EXPECT_EQ(b.get(), raw);
+    }
+    EXPECT_EQ(fcntl(raw, F_GETFD), -1) << "closed by the destructor";
+    unp::Fd c(fds[1]);
+    int released = c.release();
+    EXPECT_FALSE(c);
+    EXPECT_NE(fcntl(released, F_GETFD), -1) << "release() hands it over open";
+    close(released);
+}
+
+TEST(CxxLayer, ErrorsGoToTheCaller)
+{
+    int port;
+    {
+        unp::Fd l = unp::listen_tcp("127.0.0.1", "0");
+        port = unp::local_port(l.get());
+    }
+    try {
+        unp::connect_tcp("127.0.0.1", std::to_string(port));
+        FAIL() << "connect to a closed port succeeded";
+    } catch (const std::system_error &e) {
+        EXPECT_EQ(e.code(), std::errc::connection_refused);
+    }
+    try {
+        unp::connect_tcp("127.0.0.1", "no-such-service");
+        FAIL() << "lookup of a bogus service succeeded";
+    } catch (const std::system_error &e) {
+        EXPECT_EQ(&e.code().category(), &unp::gai_category());
+        EXPECT_EQ(e.code().value(), EAI_SERVICE);
+    }
+    unp::Fd l = unp::listen_tcp("127.0.0.1", "0");
+    EXPECT_THROW(unp::listen_tcp("127.0.0.1", std::to_string(unp::local_port(l.get()))), std::system_error);
+}
+
+TEST(CxxLayer, LineReaderAndSpans)
+{
+    unp::Fd l = unp::listen_tcp("::1", "0");
+    if (!l)
+        GTEST_SKIP();
+    unp::Fd c = unp::connect_tcp("::1", std::to_string(unp::local_port(l.get())));
+    unp::Fd s(accept(l.get(), nullptr, nullptr));
+    EXPECT_EQ(unp::peer_address(s.get()), unp::local_address(c.get()));
+    unp::write_all(c.get(), "first\n" + std::string(20, 'x') + "\ntail");
+    c.reset();
+    unp::LineReader reader(s.get());
+    EXPECT_EQ(reader.read_line(), "first\n");
+    EXPECT_EQ(reader.read_line(8), "xxxxxxxx");
+    EXPECT_EQ(reader.read_line(), std::string(12, 'x') + "\n");
+    EXPECT_EQ(reader.read_line(), "tail");
+    EXPECT_EQ(reader.read_line(), std::nullopt);
+}
