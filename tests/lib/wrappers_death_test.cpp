@@ -158,10 +158,12 @@ TEST(WrapperDeathTest, ForkWhenTheProcessLimitIsReached)
 
 TEST(WrapperDeathTest, MallocAndCalloc)
 {
-    // CI's sanitizer run sets ASAN_OPTIONS=allocator_may_return_null=1.
+    // CI's sanitizer run sets ASAN_OPTIONS=allocator_may_return_null=1;
+    // AddressSanitizer then warns on its own line first, so these patterns
+    // anchor only the end.
     volatile size_t huge = SIZE_MAX / 2;
-    EXPECT_EXIT(Malloc(huge), ExitedWithCode(1), err("malloc", ENOMEM));
-    EXPECT_EXIT(Calloc(huge, 4), ExitedWithCode(1), err("calloc", ENOMEM));
+    EXPECT_EXIT(Malloc(huge), ExitedWithCode(1), std::string("malloc error: ") + strerror(ENOMEM) + "\n$");
+    EXPECT_EXIT(Calloc(huge, 4), ExitedWithCode(1), std::string("calloc error: ") + strerror(ENOMEM) + "\n$");
 }
 
 TEST(WrapperDeathTest, Stdio)
@@ -206,8 +208,9 @@ TEST(WrapperDeathTest, InetPtonAndNtop)
 
 TEST(WrapperDeathTest, SignalSets)
 {
+    // sigemptyset and sigfillset cannot fail given a valid pointer (glibc
+    // declares it non-null), so their wrappers' error paths are not driven.
     sigset_t set;
-    EXPECT_EXIT(Sigemptyset(nullptr), ExitedWithCode(1), err("sigemptyset", EINVAL));
     EXPECT_EXIT(Sigaddset(&set, 12345), ExitedWithCode(1), err("sigaddset", EINVAL));
     EXPECT_EXIT(Sigdelset(&set, 12345), ExitedWithCode(1), err("sigdelset", EINVAL));
     Sigemptyset(&set);
