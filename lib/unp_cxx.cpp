@@ -130,31 +130,41 @@ std::string to_string(const sockaddr *sa, socklen_t len)
     return buf;
 }
 
-std::string local_address(int sockfd)
-{
+namespace {
+
+// A socket's own or peer address, from getsockname or getpeername.
+struct Name {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    if (getsockname(sockfd, reinterpret_cast<sockaddr *>(&ss), &len) < 0)
-        throw_errno("getsockname");
-    return to_string(reinterpret_cast<sockaddr *>(&ss), len);
+    const sockaddr *sa() const { return reinterpret_cast<const sockaddr *>(&ss); }
+};
+
+Name name_of(int sockfd, int (*get)(int, sockaddr *, socklen_t *), const char *what)
+{
+    Name n;
+    if (get(sockfd, reinterpret_cast<sockaddr *>(&n.ss), &n.len) < 0)
+        throw_errno(what);
+    return n;
+}
+
+}  // namespace
+
+std::string local_address(int sockfd)
+{
+    Name n = name_of(sockfd, ::getsockname, "getsockname");
+    return to_string(n.sa(), n.len);
 }
 
 std::string peer_address(int sockfd)
 {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (getpeername(sockfd, reinterpret_cast<sockaddr *>(&ss), &len) < 0)
-        throw_errno("getpeername");
-    return to_string(reinterpret_cast<sockaddr *>(&ss), len);
+    Name n = name_of(sockfd, ::getpeername, "getpeername");
+    return to_string(n.sa(), n.len);
 }
 
 int local_port(int sockfd)
 {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (getsockname(sockfd, reinterpret_cast<sockaddr *>(&ss), &len) < 0)
-        throw_errno("getsockname");
-    return sock_get_port(reinterpret_cast<sockaddr *>(&ss), len);
+    Name n = name_of(sockfd, ::getsockname, "getsockname");
+    return sock_get_port(n.sa(), n.len);
 }
 
 Fd connect_tcp(const std::string &host, const std::string &serv)
