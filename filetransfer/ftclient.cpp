@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// ftclient - the iterative file client (Practice 4, requirement 3).
+//
+// usage: ftclient [-f] <host> <port>
+//
+// Connects once, then reads lines "REMOTE-PATH [LOCAL-NAME]" from stdin
+// (prompting when stdin is a terminal) and fetches each file over the same
+// connection, until an empty line or end of input.  LOCAL-NAME defaults to
+// the remote file's base name in the current directory; a directory means
+// "into that directory".  An existing file is kept unless -f is given.
+//
+// Nothing half-written: the bytes go into a temporary file beside the
+// target (".NAME.part-XXXXXX"), renamed to NAME only once all of them have
+// arrived.  A refusal (no such file, outside the served directory, ...)
+// prints the server's reason and the session goes on; a broken connection
+// prints how far the transfer got and ends the session.  Exit status 0 only
+// if every file arrived.  On a terminal, large files show a progress bar on
+// stderr; off one, the client prints nothing but errors.
+#include "unp.h"
+#include "ftproto.hpp"
+#include "progress.hpp"
+
+#include <climits>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+// The temporary file being written, so a signal handler can remove it.
+char tmp_path[PATH_MAX + 32];
+volatile sig_atomic_t have_tmp = 0;
+
+extern "C" void remove_tmp_and_die(int signo)
+{
+    if (have_tmp)
+        unlink(tmp_path);  // async-signal-safe
+    signal(signo, SIG_DFL);
+    raise(signo);  // die of the signal, as the shell expects
+}
+
+enum Outcome { kDone, kRefused, kBroken };
+
+mode_t file_mode;  // 0666 less the umask: what open(O_CREAT) would have given
+
+std::string base_name(std::string path)
+{
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string dir_name(const std::string &path)
+{
+    std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Reads and prints the server's reason for a refusal.
+Outcome report_refusal(int sockfd, const std::string &remote, std::uint64_t len)
+{
+    if (len > ft::kMaxReason) {
+        err_msg("ftclient: %s: malformed reply (a reason of %llu bytes)", remote.c_str(),
+                static_cast<unsigned long long>(len));
+        return kBroken;
+    }
+    std::string reason(len, '\0');
+    if (readn(sockfd, reason.data(), len) != static_cast<ssize_t>(len)) {
+        err_msg("ftclient: %s: the server closed the connection", remote.c_str());
+        return kBroken;
+    }
+    err_msg("ftclient: %s: %s", remote.c_str(), reason.c_str());
+    return kRefused;
+}
+
+// One request and its answer.  tmpfd is open on tmp_path, empty.
+Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::string &local)
+{
+    static std::vector<char> buf(1 << 20);  // large reads: fewer system calls
+    unsigned char hdr[ft::kRequestHeader], reply[ft::kReplyHeader];
+    ssize_t n;
+
+    ft::put_u32(hdr, static_cast<std::uint32_t>(remote.size()));
+    //@blank-begin (k) write(): the request, its 4-byte length then the path, with writen
+    if (writen(sockfd, hdr, sizeof hdr) != sizeof hdr ||
+        writen(sockfd, remote.data(), remote.size()) != static_cast<ssize_t>(remote.size())) {
+        err_ret("ftclient: %s: cannot send the request", remote.c_str());
+        return kBroken;
+    }
+    //@blank-end
+
+    //@blank-begin (l) read(): the 9-byte reply header, with readn
+    n = readn(sockfd, reply, sizeof reply);
+    //@blank-end
+    if (n != sizeof reply) {
+        if (n < 0)
+            err_ret("ftclient: %s: no reply", remote.c_str());
+        else
+            err_msg("ftclient: %s: the server closed the connection without answering", remote.c_str());
+        return kBroken;
+    }
+    std::uint64_t size = ft::get_u64(reply + 1);
+    if (reply[0] != ft::kOk)
+        return report_refusal(sockfd, remote, size);
+
+    ft::Progress bar(local, size, isatty(STDERR_FILENO));
+    std::uint64_t got = 0;
+    while (got < size) {
+        std::size_t want = size - got < buf.size() ? size - got : buf.size();
+        n = read(sockfd, buf.data(), want);                              //@blank (m) read(): the next piece of the file
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            bar.abandon();
+            err_msg("ftclient: %s: transfer broken after %llu of %llu bytes: %s; %s not written",
+                    remote.c_str(), static_cast<unsigned long long>(got),
+                    static_cast<unsigned long long>(size),
+                    n < 0 ? strerror(errno) : "the server closed the connection", local.c_str());
+            return kBroken;
+        }
+        if (writen(tmpfd, buf.data(), static_cast<std::size_t>(n)) != n) {  //@blank (n) write(): those bytes into the temporary file
+            bar.abandon();
+            // The rest of the file is still on its way: the connection
+            // cannot carry another request, so the session ends.
+            err_ret("ftclient: %s: write error", tmp_path);
+            return kBroken;
+        }
+        got += static_cast<std::uint64_t>(n);
+        bar.update(got);
+    }
+    bar.finish();
+    return kDone;
+}
+
+// Gives the complete temporary file its final name (and its mode).
+bool commit(int tmpfd, const std::string &local, bool force)
+{
+    if (fchmod(tmpfd, file_mode) < 0 || close(tmpfd) < 0) {
+        err_ret("ftclient: %s", tmp_path);
+        return false;
+    }
+    int r = force ? rename(tmp_path, local.c_str())
+                  : renameat2(AT_FDCWD, tmp_path, AT_FDCWD, local.c_str(), RENAME_NOREPLACE);
+    if (r < 0 && !force && errno == EINVAL) {  // a file system without RENAME_NOREPLACE
+        r = link(tmp_path, local.c_str());
+        if (r == 0)
+            unlink(tmp_path);
+    }
+    if (r < 0) {
+        if (errno == EEXIST)
+            err_msg("ftclient: %s: file exists (use -f to overwrite)", local.c_str());
+        else
+            err_ret("ftclient: %s", local.c_str());
+        return false;
+    }
+    return true;
+}
+
+// One line of input: fetch REMOTE-PATH into LOCAL-NAME.
+Outcome get_one(int sockfd, const std::string &remote, std::string local, bool force)
+{
+    if (local.empty() || (local != "/" && local.back() == '/') ||
+        [&] { struct stat st; return stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode); }()) {
+        std::string base = base_name(remote);
+        if (base.empty() || base == "." || base == ".." || base == "/") {
+            err_msg("ftclient: %s: name a local file for it: REMOTE-PATH LOCAL-NAME", remote.c_str());
+            return kRefused;
+        }
+        local = local.empty() ? base : local + (local.back() == '/' ? "" : "/") + base;
+    }
+    if (!force && access(local.c_str(), F_OK) == 0) {
+        err_msg("ftclient: %s: file exists (use -f to overwrite)", local.c_str());
+        return kRefused;
+    }
+    std::string tmpl = dir_name(local) + "/." + base_name(local) + ".part-XXXXXX";
+    if (tmpl.size() >= sizeof tmp_path) {
+        err_msg("ftclient: %s: local name too long", local.c_str());
+        return kRefused;
+    }
+    memcpy(tmp_path, tmpl.c_str(), tmpl.size() + 1);
+    int tmpfd = mkstemp(tmp_path);
+    if (tmpfd < 0) {
+        err_ret("ftclient: %s: cannot create a temporary file beside it", local.c_str());
+        return kRefused;
+    }
+    have_tmp = 1;
+    Outcome out = fetch(sockfd, tmpfd, remote, local);
+    if (out == kDone && !commit(tmpfd, local, force))
+        out = kRefused;
+    else if (out != kDone)
+        close(tmpfd);
+    if (out != kDone)
+        unlink(tmp_path);
+    have_tmp = 0;
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    int sockfd = -1, c, e, saved = 0, failures = 0;
+    bool force = false;
+    struct addrinfo hints, *res, *ai;
+
+    while ((c = getopt(argc, argv, "f")) != -1) {
+        if (c != 'f')
+            err_quit("usage: ftclient [-f] <host> <port>");
+        force = true;
+    }
+    if (argc - optind != 2)
+        err_quit("usage: ftclient [-f] <host> <port>");
+    const char *host = argv[optind], *port = argv[optind + 1];
+    Parse_port(port);
+    file_mode = umask(0);
+    umask(file_mode);
+    file_mode = 0666 & ~file_mode;
+
+    bzero(&hints, sizeof hints);
+    hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names
+    hints.ai_socktype = SOCK_STREAM;
+    if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
+        err_quit("ftclient: %s: %s", host, gai_strerror(e));
+    for (ai = res; ai != nullptr; ai = ai->ai_next) {  // the first address that answers
+        sockfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);  //@blank (i) socket()
+        if (sockfd < 0)
+            continue;
+        if (connect(sockfd, ai->ai_addr, ai->ai_addrlen) == 0)            //@blank (j) connect()
+            break;
+        saved = errno;
+        close(sockfd);
+        sockfd = -1;
+    }
+    freeaddrinfo(res);
+    if (sockfd < 0) {
+        errno = saved;
+        err_sys("connect error: %s port %s", host, port);
+    }
+
+    Signal(SIGPIPE, SIG_IGN);  // a server gone: EPIPE on write, reported
+    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+        Signal(signo, remove_tmp_and_die);  // Ctrl-C leaves no temporary file
+
+    bool prompt = isatty(STDIN_FILENO);
+    if (prompt)
+        printf("Type REMOTE-PATH [LOCAL-NAME]; an empty line or Ctrl-D ends.\n");
+    std::string line;
+    for (;;) {
+        if (prompt) {
+            printf("ftclient> ");
+            fflush(stdout);
+        }
+        if (!std::getline(std::cin, line))
+            break;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        std::vector<std::string> words;
+        for (std::size_t i = line.find_first_not_of(" \t"); i != std::string::npos;) {
+            std::size_t end = line.find_first_of(" \t", i);
+            words.push_back(line.substr(i, end - i));
+            i = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+        }
+        if (words.empty())
+            break;  // an empty line: done
+        if (words.size() > 2) {
+            err_msg("ftclient: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
+            failures++;
+            continue;
+        }
+        Outcome out = get_one(sockfd, words[0], words.size() > 1 ? words[1] : "", force);
+        if (out == kBroken)
+            exit(1);
+        if (out == kRefused)
+            failures++;
+    }
+    Close(sockfd);
+    return failures == 0 ? 0 : 1;
+}
