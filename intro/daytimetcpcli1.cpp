@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// daytimetcpcli1 - daytimetcpcli that also counts the read() calls that
+// returned data (the book's exercise 1.5).
+//
+// usage: daytimetcpcli1 <IPaddress> [port]      (default 13)
+//
+// Observe: against daytimetcpsrv (one write of 26 bytes) the count is
+// usually 1; against daytimetcpsrv2 (26 writes of one byte) it is often
+// more, and it changes from run to run.  TCP delivers a byte stream, not
+// messages: how the bytes are split between reads is up to the network
+// and the timing, so a reader must loop until it has what it needs.
+#include "unp.h"
+
+int main(int argc, char **argv)
+{
+    int sockfd;
+    ssize_t n;
+    int counter = 0;
+    char recvline[MAXLINE + 1];
+    struct sockaddr_in servaddr;
+
+    if (argc != 2 && argc != 3)
+        err_quit("usage: daytimetcpcli1 <IPaddress> [port]");
+    int port = argc == 3 ? Parse_port(argv[2]) : 13;
+
+    sockfd = Socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&servaddr, 0, sizeof servaddr);
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_port = htons(port);
+    Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
+
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
+
+    while ((n = read(sockfd, recvline, MAXLINE)) > 0) {
+        counter++;  // one more read() that returned data
+        recvline[n] = 0;
+        Fputs(recvline, stdout);
+    }
+    if (n < 0)
+        err_sys("read error");
+
+    printf("counter = %d\n", counter);
+    Close(sockfd);
+    exit(0);
+}

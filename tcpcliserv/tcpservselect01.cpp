@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// tcpservselect01 - one process serving many echo clients with select():
+// no fork, no threads.  select() says which sockets can be read (or
+// written) without blocking, and the loop serves exactly those.
+//
+// usage: tcpservselect01 [port]      (default 9877; 0: the kernel picks)
+//
+// Observe: start several tcpcli01 clients: all are answered by this one
+// process (`ps` shows no children).  An fd_set holds descriptors below
+// FD_SETSIZE (1024) only: a client whose descriptor is past that is told
+// "too many clients" and closed (the book's version exits instead).
+// tcpservpoll01 has no such limit.
+//
+// Unlike the book's, one client cannot stop the others:
+//   - a client that resets (tcpcli10) makes read() fail with ECONNRESET:
+//     we drop that client, where the book's Read() would end the server;
+//   - a client that sends but never reads fills its socket buffers: our
+//     sockets are non-blocking, so instead of blocking in write() for it,
+//     we keep its unsent echo and stop reading from it until select()
+//     says it can take more, while the others are served as usual;
+//   - SIGPIPE is ignored, so writing to a vanished client returns EPIPE.
+#include "unp.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Client {
+    int fd;
+    std::string unsent;  // echo bytes the client has not taken yet
+};
+
+// Serves one client that select() reported ready; false once it is gone.
+bool serve(Client &c)
+{
+    if (c.unsent.empty()) {  // we were waiting for input
+        char buf[MAXLINE];
+        ssize_t n = read(c.fd, buf, sizeof buf);
+        if (n == 0)
+            return false;  // EOF: the client closed
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                return true;
+            err_ret("read error");  // e.g. Connection reset by peer
+            return false;
+        }
+        c.unsent.assign(buf, static_cast<size_t>(n));
+    }
+    ssize_t n = write(c.fd, c.unsent.data(), c.unsent.size());
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return true;  // its buffers are full: try again when writable
+        err_ret("write error");
+        return false;
+    }
+    c.unsent.erase(0, static_cast<size_t>(n));
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    int listenfd, connfd, maxfd;
+    socklen_t clilen;
+    struct sockaddr_in cliaddr, servaddr;
+    std::vector<Client> clients;
+    fd_set rset, wset;
+    bool accepting = true;  // false while we are out of descriptors
+
+    if (argc > 2)
+        err_quit("usage: tcpservselect01 [port]");
+    int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
+
+    Signal(SIGPIPE, SIG_IGN);  // a vanished client gives EPIPE, not death
+
+    listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&servaddr, 0, sizeof servaddr);
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(port);
+
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
+
+    Listen(listenfd, LISTENQ);
+    print_listening(listenfd);
+
+    for (;;) {
+        // select() overwrites its sets, so they are rebuilt every time.
+        FD_ZERO(&rset);
+        FD_ZERO(&wset);
+        maxfd = listenfd;
+        if (accepting)
+            FD_SET(listenfd, &rset);
+        for (const Client &c : clients) {  // read when we can echo, else wait until it can take more
+            FD_SET(c.fd, c.unsent.empty() ? &rset : &wset);
+            maxfd = std::max(maxfd, c.fd);
+        }
+
+        if (select(maxfd + 1, &rset, &wset, NULL, NULL) < 0) {
+            if (errno == EINTR)
+                continue;
+            err_sys("select error");
+        }
+
+        // Every client select() reported: readable, writable, closed or reset.
+        size_t kept = 0;
+        for (size_t i = 0; i < clients.size(); i++) {
+            int fd = clients[i].fd;
+            if ((FD_ISSET(fd, &rset) || FD_ISSET(fd, &wset)) && !serve(clients[i])) {
+                Close(fd);
+                accepting = true;  // a descriptor is free again
+                continue;
+            }
+            clients[kept++] = std::move(clients[i]);
+        }
+        clients.resize(kept);
+
+        if (FD_ISSET(listenfd, &rset)) {  // a new client
+            clilen = sizeof cliaddr;
+            if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) >= 0) {
+                if (connfd >= FD_SETSIZE) {  // FD_SET on it would write past the fd_set
+                    const char msg[] = "too many clients\n";
+                    ssize_t ignored = write(connfd, msg, sizeof msg - 1);
+                    (void) ignored;  // it is being closed anyway
+                    err_msg("too many clients: descriptor %d is past FD_SETSIZE", connfd);
+                    Close(connfd);
+                    continue;
+                }
+                Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
+                clients.push_back({connfd, {}});
+            } else if (errno == EMFILE || errno == ENFILE) {
+                err_ret("accept error");  // wait for a client to leave
+                accepting = false;
+            } else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN) {
+                err_sys("accept error");
+            }
+        }
+    }
+}
