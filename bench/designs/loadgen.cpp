@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+// loadgen - the load generator of the designs bench.
+//
+// Usage: loadgen [options] HOST PORT           a server already running
+//        loadgen [options] -- SERVER [ARG...]  start SERVER (it must print
+//                        "listening on <addr>, port <n>"; give it port 0),
+//                        load it, stop it with SIGTERM, and report its CPU
+//
+//   -c C      concurrent clients, one thread each (default 1)
+//   -n R      requests per client (default 100)
+//   -k        keep-alive: each client sends its R requests on one connection
+//             (default: a new connection for every request)
+//   -q BYTES  request size, header included (>= 16; default 16)
+//   -r BYTES  reply size (default 64)
+//   -w USEC   work: the server waits USEC before each reply (default 0)
+//   -t USEC   trickle: send each request in 4-byte pieces, USEC apart
+//   -s K      K more clients, slow ones: they trickle their requests (-t,
+//             default 2000 us) over and over until the C clients are done;
+//             the results are the C clients', the slow ones only counted
+//   -e        echo mode, for echo servers (tcpserv00, tcpserv01): send
+//             BYTES of data (-q) and expect them back; no header
+//   -T MS     timeout for each connect, read and write (default 5000)
+//   -p PID    the running server's pid, to report its CPU time
+//   -l LABEL  name of this run in the output (default: the server's name)
+//   --csv     one CSV line of results; --header prints the header line
+//
+// Every reply is checked byte for byte.  Prints the requests that
+// succeeded and failed (refused, reset, timed out, bad reply: short or
+// wrong), wall time, requests per second, latency percentiles (p50, p90,
+// p99, max; from connect, or from the first byte sent with -k, to the last
+// byte of the reply) and the server's CPU time, user + system, children
+// included.  Exit status 0 if every request succeeded, 2 if some failed,
+// 1 on a usage or setup error.
+#include "service.h"
+#include "unp.h"
+
+#include <getopt.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <latch>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+    std::string host, port;
+    std::vector<std::string> server;  // argv of the server to start, if any
+    int clients = 1;
+    long requests = 100;
+    bool keepalive = false;
+    bool echo = false;
+    std::uint32_t request_size = kHeaderSize;
+    std::uint32_t reply_size = 64;
+    std::uint32_t work_usec = 0;
+    std::uint32_t trickle_usec = 0;
+    int slow_clients = 0;
+    int timeout_ms = 5000;
+    pid_t pid = 0;
+    std::string label;
+    bool csv = false, header = false;
+};
+
+enum class Outcome { ok, refused, reset, timed_out, bad_reply, other };
+
+// What one client thread counted.
+struct Tally {
+    long count[6] = {};  // by Outcome
+    std::vector<double> latency_us;  // of the successful requests
+    void add(Outcome o) { count[static_cast<int>(o)]++; }
+};
+
+Outcome outcome_of(int err)
+{
+    switch (err) {
+    case ECONNREFUSED:
+        return Outcome::refused;
+    case ECONNRESET:
+    case EPIPE:
+        return Outcome::reset;
+    case EAGAIN:       // SO_RCVTIMEO / SO_SNDTIMEO expired
+    case EINPROGRESS:  // connect() under SO_SNDTIMEO
+    case ETIMEDOUT:
+        return Outcome::timed_out;
+    default:
+        return Outcome::other;
+    }
+}
+
+struct Target {
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+};
+
+Target resolve(const std::string &host, const std::string &port)
+{
+    struct addrinfo hints {}, *res = nullptr;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST;  // an address, never a name to look up
+    int n = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
+    if (n != 0)
+        err_quit("loadgen: bad address %s port %s: %s", host.c_str(), port.c_str(), gai_strerror(n));
+    Target t;
+    memcpy(&t.addr, res->ai_addr, res->ai_addrlen);
+    t.len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return t;
+}
+
+// A connected socket with the timeouts set, or -1 with errno.
+int connect_to(const Target &t, int timeout_ms)
+{
+    int fd = socket(t.addr.ss_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct timeval tv {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    int on = 1;  // trickled pieces go out at once, not held back by Nagle
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 ||
+        connect(fd, reinterpret_cast<const SA *>(&t.addr), t.len) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+void pause_usec(std::uint32_t usec)
+{
+    struct timespec ts {static_cast<time_t>(usec / 1'000'000), static_cast<long>(usec % 1'000'000) * 1000};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+// One request on a connected socket: send it (in pieces, trickle_usec
+// apart, if trickle_usec > 0), read and check the reply.
+Outcome exchange(int fd, std::uint32_t tag, std::uint32_t trickle_usec, const Options &o,
+                 std::vector<unsigned char> &request)
+{
+    // The request: the pattern from byte 0 (echo) or a header then the
+    // pattern from byte 16.
+    for (std::size_t i = 0; i < request.size(); i += kChunk)
+        memcpy(request.data() + i, pattern_at(tag, i), std::min(kChunk, request.size() - i));
+    if (!o.echo)
+        encode_header(Request{o.request_size, o.reply_size, o.work_usec, tag}, request.data());
+
+    std::size_t piece = trickle_usec ? 4 : request.size();
+    for (std::size_t i = 0; i < request.size(); i += piece) {
+        if (i > 0)
+            pause_usec(trickle_usec);  // a slow client: the server waits for the rest
+        if (writen(fd, request.data() + i, std::min(piece, request.size() - i)) < 0)
+            return outcome_of(errno);
+    }
+
+    std::uint64_t expected = o.echo ? o.request_size : o.reply_size;
+    unsigned char buf[kChunk];
+    for (std::uint64_t got = 0; got < expected;) {
+        ssize_t n = read(fd, buf, std::min<std::uint64_t>(sizeof buf, expected - got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return outcome_of(errno);
+        if (n == 0)
+            return Outcome::bad_reply;  // EOF: the reply is short
+        if (memcmp(buf, pattern_at(tag, got), static_cast<std::size_t>(n)) != 0)
+            return Outcome::bad_reply;  // someone else's bytes, or garbage
+        got += static_cast<std::uint64_t>(n);
+    }
+    return Outcome::ok;
+}
+
+// One client: R requests, or with `slow` as many as it can, trickled,
+// until `stop` is set.
+void run_client(int id, bool slow, const Options &o, const Target &t, std::latch &start,
+                const std::atomic<bool> &stop, Tally &tally)
+{
+    std::vector<unsigned char> request(o.request_size);
+    if (!slow)
+        tally.latency_us.reserve(static_cast<std::size_t>(o.requests));
+    // With slow clients, only they trickle; otherwise -t applies to all.
+    std::uint32_t trickle = (slow || o.slow_clients == 0) ? o.trickle_usec : 0;
+    start.arrive_and_wait();  // all clients begin together
+    int fd = -1;
+    for (long r = 0; slow ? !stop.load() : r < o.requests; r++) {
+        // A tag unique to this client and request: a reply meant for
+        // another client or an earlier request fails the check.
+        auto tag = static_cast<std::uint32_t>(id * 7919 + r * 104729);
+        auto t0 = Clock::now();
+        if (fd < 0 && (fd = connect_to(t, o.timeout_ms)) < 0) {
+            tally.add(outcome_of(errno));
+            continue;
+        }
+        Outcome result = exchange(fd, tag, trickle, o, request);
+        tally.add(result);
+        if (result == Outcome::ok && !slow)
+            tally.latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (!o.keepalive || result != Outcome::ok) {
+            close(fd);  // we close first: the TIME_WAIT is on our side
+            fd = -1;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+// ---- the server's CPU time ----
+
+struct CpuTime {
+    double user = 0, sys = 0;  // seconds, children included
+};
+
+// From /proc/<pid>/stat: utime, stime, cutime, cstime (fields 14 to 17).
+bool read_proc_cpu(pid_t pid, CpuTime &cpu)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto paren = text.rfind(')');  // the command name may hold spaces
+    if (paren == std::string::npos)
+        return false;
+    std::istringstream fields(text.substr(paren + 2));
+    std::vector<std::string> f;
+    for (std::string s; fields >> s && f.size() < 15;)
+        f.push_back(s);
+    if (f.size() < 15)
+        return false;
+    double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    cpu.user = (std::stod(f[11]) + std::stod(f[13])) / tick;  // field 3 is f[0]
+    cpu.sys = (std::stod(f[12]) + std::stod(f[14])) / tick;
+    return true;
+}
+
+// ---- starting and stopping the server ----
+
+struct Server {
+    pid_t pid = -1;
+    int out = -1;  // its stdout
+    std::thread drain;
+};
+
+// Starts argv in its own process group, with stdout on a pipe, and returns
+// the port from its "listening on <addr>, port <n>" line.
+int start_server(const std::vector<std::string> &argv, Server &s)
+{
+    int p[2];
+    Pipe(p);
+    s.pid = Fork();
+    if (s.pid == 0) {
+        setpgid(0, 0);  // its own group: we can end it and any children
+        Dup2(p[1], STDOUT_FILENO);
+        close(p[0]);
+        close(p[1]);
+        std::vector<char *> args;
+        for (const auto &a : argv)
+            args.push_back(const_cast<char *>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        err_sys("loadgen: cannot run %s", args[0]);
+    }
+    setpgid(s.pid, s.pid);  // also here, so it holds before we signal the group
+    close(p[1]);
+    s.out = p[0];
+
+    std::string seen;
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        auto nl = seen.find('\n');
+        while (nl != std::string::npos) {
+            std::string line = seen.substr(0, nl);
+            seen.erase(0, nl + 1);
+            if (line.rfind("listening on ", 0) == 0) {
+                auto at = line.rfind("port ");
+                if (at != std::string::npos) {
+                    // From now on its output is read and dropped, so a
+                    // chatty server never blocks on a full pipe.
+                    s.drain = std::thread([fd = s.out] {
+                        char buf[4096];
+                        while (read(fd, buf, sizeof buf) > 0 || errno == EINTR)
+                            ;
+                    });
+                    return atoi(line.c_str() + at + 5);
+                }
+            }
+            nl = seen.find('\n');
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        struct pollfd pfd {s.out, POLLIN, 0};
+        if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0)
+            err_quit("loadgen: %s printed no \"listening on ..., port N\" line within 10 s", argv[0].c_str());
+        char buf[512];
+        ssize_t n = read(s.out, buf, sizeof buf);
+        if (n <= 0)
+            err_quit("loadgen: %s ended before it printed \"listening on ..., port N\"", argv[0].c_str());
+        seen.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+// SIGTERM, wait (SIGKILL after 5 s), and its CPU time from wait4(): the
+// process's own plus that of every child it reaped.
+CpuTime stop_server(Server &s)
+{
+    kill(s.pid, SIGTERM);
+    int status;
+    struct rusage ru {};
+    pid_t r = 0;
+    for (int i = 0; i < 500 && (r = wait4(s.pid, &status, WNOHANG, &ru)) == 0; i++)
+        pause_usec(10'000);
+    if (r == 0) {
+        killpg(s.pid, SIGKILL);
+        wait4(s.pid, &status, 0, &ru);
+    }
+    killpg(s.pid, SIGKILL);  // children it left behind, if any
+    if (s.drain.joinable())
+        s.drain.join();  // EOF once the whole group is gone
+    close(s.out);
+    auto secs = [](const timeval &tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+    return CpuTime{secs(ru.ru_utime), secs(ru.ru_stime)};
+}
+
+// ---- results ----
+
+double percentile(const std::vector<double> &sorted, double p)
+{
+    if (sorted.empty())
+        return 0;
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];  // nearest rank
+}
+
+[[noreturn]] void usage()
+{
+    err_quit("usage: loadgen [-c clients] [-n requests] [-k] [-q request-bytes] [-r reply-bytes]\n"
+             "               [-w work-usec] [-t trickle-usec] [-s slow-clients] [-e] [-T timeout-ms]\n"
+             "               [-p pid] [-l label] [--csv] [--header] {HOST PORT | -- SERVER [ARG...]}");
+}
+
+long number(const char *arg, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi) {
+        err_msg("loadgen: %s is not a number from %ld to %ld", arg, lo, hi);
+        usage();
+    }
+    return v;
+}
+
+Options parse(int argc, char **argv)
+{
+    Options o;
+    static const struct option longopts[] = {
+        {"csv", no_argument, nullptr, 'C'}, {"header", no_argument, nullptr, 'H'}, {nullptr, 0, nullptr, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+c:n:kq:r:w:t:s:eT:p:l:", longopts, nullptr)) != -1) {
+        switch (c) {
+        case 'c': o.clients = static_cast<int>(number(optarg, 1, 10000)); break;
+        case 'n': o.requests = number(optarg, 1, 100'000'000); break;
+        case 'k': o.keepalive = true; break;
+        case 'q': o.request_size = static_cast<std::uint32_t>(number(optarg, 1, kMaxLength)); break;
+        case 'r': o.reply_size = static_cast<std::uint32_t>(number(optarg, 0, kMaxLength)); break;
+        case 'w': o.work_usec = static_cast<std::uint32_t>(number(optarg, 0, kMaxWorkUsec)); break;
+        case 't': o.trickle_usec = static_cast<std::uint32_t>(number(optarg, 0, 10'000'000)); break;
+        case 's': o.slow_clients = static_cast<int>(number(optarg, 0, 10000)); break;
+        case 'e': o.echo = true; break;
+        case 'T': o.timeout_ms = static_cast<int>(number(optarg, 1, 3'600'000)); break;
+        case 'p': o.pid = static_cast<pid_t>(number(optarg, 1, 1 << 30)); break;
+        case 'l': o.label = optarg; break;
+        case 'C': o.csv = true; break;
+        case 'H': o.header = true; break;
+        default: usage();
+        }
+    }
+    if (!o.echo && o.request_size < kHeaderSize) {
+        err_msg("loadgen: a request is at least its %zu-byte header (-q)", kHeaderSize);
+        usage();
+    }
+    if (o.slow_clients > 0 && o.trickle_usec == 0)
+        o.trickle_usec = 2000;
+    if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
+        o.server.assign(argv + optind, argv + argc);
+        if (o.label.empty())
+            o.label = basename(argv[optind]);
+        o.host = "127.0.0.1";
+    } else if (argc - optind == 2) {
+        o.host = argv[optind];
+        o.port = argv[optind + 1];
+        if (o.label.empty())
+            o.label = o.host + ":" + o.port;
+    } else if (!(o.header && argc == optind)) {
+        usage();
+    }
+    return o;
+}
+
+const char *kCsvHeader =
+    "label,clients,requests_per_client,mode,request_bytes,reply_bytes,work_us,trickle_us,slow_clients,slow_ok,"
+    "ok,refused,reset,timed_out,bad_reply,other,wall_s,requests_per_s,p50_ms,p90_ms,p99_ms,max_ms,"
+    "server_user_s,server_sys_s";
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    Options o = parse(argc, argv);
+    if (o.header)
+        printf("%s\n", kCsvHeader);
+    if (o.host.empty())
+        return 0;  // --header alone
+    Signal(SIGPIPE, SIG_IGN);  // a server that resets us: EPIPE, counted
+
+    Server server;
+    if (!o.server.empty())
+        o.port = std::to_string(start_server(o.server, server));
+    Target target = resolve(o.host, o.port);
+    pid_t cpu_pid = !o.server.empty() ? server.pid : o.pid;
+    CpuTime cpu0, cpu1;
+    bool have_cpu = cpu_pid > 0 && read_proc_cpu(cpu_pid, cpu0);
+
+    // Threads 0..C-1 are the measured clients, C.. the slow ones.
+    int nthreads = o.clients + o.slow_clients;
+    std::vector<Tally> tallies(static_cast<std::size_t>(nthreads));
+    std::latch start(nthreads + 1);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < nthreads; i++)
+        threads.emplace_back(run_client, i, i >= o.clients, std::cref(o), std::cref(target), std::ref(start),
+                             std::cref(stop), std::ref(tallies[static_cast<std::size_t>(i)]));
+    start.arrive_and_wait();
+    auto t0 = Clock::now();
+    for (int i = 0; i < o.clients; i++)
+        threads[static_cast<std::size_t>(i)].join();
+    double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+    stop = true;  // the slow clients finish the request they are in
+    for (int i = o.clients; i < nthreads; i++)
+        threads[static_cast<std::size_t>(i)].join();
+
+    if (!o.server.empty())
+        cpu1 = stop_server(server);  // wait4(): children included
+    else if (have_cpu)
+        have_cpu = read_proc_cpu(cpu_pid, cpu1);
+
+    Tally all, slow;
+    for (int i = 0; i < nthreads; i++) {
+        Tally &t = tallies[static_cast<std::size_t>(i)];
+        Tally &sum = i < o.clients ? all : slow;
+        for (int k = 0; k < 6; k++)
+            sum.count[k] += t.count[k];
+        sum.latency_us.insert(sum.latency_us.end(), t.latency_us.begin(), t.latency_us.end());
+    }
+    long slow_made = 0;
+    for (long n : slow.count)
+        slow_made += n;
+    std::sort(all.latency_us.begin(), all.latency_us.end());
+    long ok = all.count[0];
+    long failed = 0;
+    for (int k = 1; k < 6; k++)
+        failed += all.count[k];
+    double p50 = percentile(all.latency_us, 50) / 1000, p90 = percentile(all.latency_us, 90) / 1000,
+           p99 = percentile(all.latency_us, 99) / 1000, pmax = percentile(all.latency_us, 100) / 1000;
+    double user = have_cpu ? cpu1.user - cpu0.user : NAN, sys = have_cpu ? cpu1.sys - cpu0.sys : NAN;
+    const char *mode = o.keepalive ? "keepalive" : "connection";
+    std::uint32_t reply = o.echo ? o.request_size : o.reply_size;
+
+    if (o.csv) {
+        printf("%s,%d,%ld,%s,%u,%u,%u,%u,%d,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.4f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+               o.label.c_str(), o.clients, o.requests, mode, o.request_size, reply, o.work_usec,
+               o.trickle_usec, o.slow_clients, slow.count[0], ok, all.count[1], all.count[2], all.count[3], all.count[4], all.count[5],
+               wall, ok / wall, p50, p90, p99, pmax, user, sys);
+    } else {
+        printf("%s: %d client%s x %ld request%s, %s, request %u B, reply %u B%s, work %u us, trickle %u us\n",
+               o.label.c_str(), o.clients, o.clients == 1 ? "" : "s", o.requests, o.requests == 1 ? "" : "s",
+               o.keepalive ? "one connection per client" : "one connection per request", o.request_size, reply,
+               o.echo ? " (echo)" : "", o.work_usec, o.trickle_usec);
+        printf("  requests    %ld ok, %ld failed (refused %ld, reset %ld, timed out %ld, bad reply %ld, other %ld)\n",
+               ok, failed, all.count[1], all.count[2], all.count[3], all.count[4], all.count[5]);
+        if (o.slow_clients > 0)
+            printf("  slow        %d client%s trickling: %ld requests made, %ld ok (not in the figures below)\n",
+                   o.slow_clients, o.slow_clients == 1 ? "" : "s", slow_made, slow.count[0]);
+        printf("  wall        %.3f s, %.0f requests/s\n", wall, ok / wall);
+        printf("  latency     p50 %.3f ms, p90 %.3f, p99 %.3f, max %.3f\n", p50, p90, p99, pmax);
+        if (have_cpu)
+            printf("  server CPU  %.2f s (user %.2f, sys %.2f), children included\n", user + sys, user, sys);
+    }
+    fflush(stdout);
+    return failed == 0 && slow_made == slow.count[0] ? 0 : 2;
+}

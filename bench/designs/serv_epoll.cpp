@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// serv_epoll - one process, one thread, epoll over every client (Linux).
+//
+// Usage: serv_epoll [port]        (port 0: the kernel picks one)
+//
+// serv_poll's event loop without its scan: the interest list lives in the
+// kernel (epoll_ctl() changes it one descriptor at a time) and
+// epoll_wait() returns only the descriptors that are ready.  With many
+// clients of which few are busy, that is the difference: select() and
+// poll() cost grows with every client connected, epoll's with the ready
+// ones.  Level-triggered, like select() and poll().
+#include "conn.h"
+#include "unp.h"
+
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+static int epfd;
+static std::unordered_map<int, Conn> clients;               // by descriptor
+static std::set<std::pair<Clock::time_point, int>> timers;  // (ready_at, fd), earliest first
+
+static uint32_t events_for(Want want)
+{
+    switch (want) {
+    case Want::read:
+        return EPOLLIN;
+    case Want::write:
+        return EPOLLOUT;
+    default:
+        return 0;  // a timer: nothing to watch (errors and hangups still come)
+    }
+}
+
+// Run one client as far as it goes, then tell epoll (or the timers) what
+// it waits for now.
+static void advance(Conn &c, Clock::time_point now)
+{
+    Want before = c.want();
+    Want after = c.advance(now);
+    if (after == Want::close) {
+        Close(c.fd());  // close() also removes it from the epoll set
+        clients.erase(c.fd());
+        return;
+    }
+    if (after == Want::timer)
+        timers.emplace(c.ready_at(), c.fd());
+    if (after != before) {
+        struct epoll_event ev {};
+        ev.events = events_for(after);
+        ev.data.fd = c.fd();
+        if (epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd(), &ev) < 0)
+            err_sys("epoll_ctl error");
+    }
+}
+
+// Accept every connection waiting (the listening socket is non-blocking).
+static void accept_clients(int listenfd)
+{
+    for (;;) {
+        int connfd = accept(listenfd, nullptr, nullptr);
+        if (connfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;  // a client gave up before we got to it
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                err_ret("accept error");  // e.g. EMFILE: try again later
+            return;
+        }
+        Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
+        struct epoll_event ev {};
+        ev.events = EPOLLIN;
+        ev.data.fd = connfd;
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, connfd, &ev) < 0)
+            err_sys("epoll_ctl error");
+        clients.emplace(connfd, Conn(connfd));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        err_quit("usage: serv_epoll [port]");
+    int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
+    Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
+
+    int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in servaddr {};
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    Bind(listenfd, (SA *)&servaddr, sizeof servaddr);
+    Listen(listenfd, LISTENQ);
+    Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+
+    if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        err_sys("epoll_create1 error");
+    struct epoll_event ev {};
+    ev.events = EPOLLIN;
+    ev.data.fd = listenfd;
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, listenfd, &ev) < 0)
+        err_sys("epoll_ctl error");
+    print_listening(listenfd);
+
+    struct epoll_event ready[64];
+    for (;;) {
+        int timeout = -1;  // no timer: wait for I/O only
+        if (!timers.empty()) {
+            auto usec = std::chrono::duration_cast<std::chrono::microseconds>(timers.begin()->first - Clock::now()).count();
+            timeout = static_cast<int>(std::max<long long>((usec + 999) / 1000, 0));  // ms, rounded up
+        }
+        int n = epoll_wait(epfd, ready, 64, timeout);
+        if (n < 0 && errno != EINTR)
+            err_sys("epoll_wait error");
+
+        auto now = Clock::now();
+        for (int i = 0; i < n; i++) {
+            int fd = ready[i].data.fd;
+            if (fd == listenfd) {
+                accept_clients(listenfd);
+                continue;
+            }
+            auto it = clients.find(fd);
+            if (it == clients.end())
+                continue;  // closed earlier in this round
+            if (it->second.want() == Want::timer && !(ready[i].events & (EPOLLERR | EPOLLHUP)))
+                continue;  // nothing to do until its timer
+            if (it->second.want() == Want::timer) {
+                Close(fd);  // reset while it waited: no one to answer
+                clients.erase(it);
+                continue;  // its stale timer entry is skipped below
+            }
+            advance(it->second, now);
+        }
+        // Timers that are due, earliest first.
+        while (!timers.empty() && timers.begin()->first <= now) {
+            auto [when, fd] = *timers.begin();
+            timers.erase(timers.begin());
+            auto it = clients.find(fd);
+            if (it != clients.end() && it->second.want() == Want::timer && it->second.ready_at() == when)
+                advance(it->second, now);
+        }
+    }
+}

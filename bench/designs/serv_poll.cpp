@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// serv_poll - one process, one thread, poll() over every client (the
+// book's tcpservpoll01, chapter 6, with replies of any size).
+//
+// Usage: serv_poll [port]        (port 0: the kernel picks one)
+//
+// serv_select with poll(): an array of struct pollfd instead of three bit
+// sets, so no FD_SETSIZE limit and the events asked for (events) stay apart
+// from the events that happened (revents).  The kernel still scans the
+// whole array on every call, as with select().
+#include "conn.h"
+#include "unp.h"
+
+#include <algorithm>
+#include <vector>
+
+// Accept every connection waiting (the listening socket is non-blocking).
+static void accept_clients(int listenfd, std::vector<Conn> &clients)
+{
+    for (;;) {
+        int connfd = accept(listenfd, nullptr, nullptr);
+        if (connfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;  // a client gave up before we got to it
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                err_ret("accept error");  // e.g. EMFILE: try again later
+            return;
+        }
+        Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
+        clients.emplace_back(connfd);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        err_quit("usage: serv_poll [port]");
+    int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
+    Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
+
+    int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in servaddr {};
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    Bind(listenfd, (SA *)&servaddr, sizeof servaddr);
+    Listen(listenfd, LISTENQ);
+    Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    print_listening(listenfd);
+
+    std::vector<Conn> clients;          // clients[i] is watched by fds[i + 1]
+    std::vector<struct pollfd> fds;
+    for (;;) {
+        // fds[0] is the listening socket; then one entry per client.  A
+        // client waiting for its work timer gets fd -1: poll() skips it.
+        fds.assign(1, pollfd{listenfd, POLLIN, 0});
+        auto deadline = Clock::time_point::max();
+        for (const Conn &c : clients) {
+            if (c.want() == Want::timer) {
+                fds.push_back(pollfd{-1, 0, 0});
+                deadline = std::min(deadline, c.ready_at());
+            } else {
+                short events = c.want() == Want::read ? POLLIN : POLLOUT;
+                fds.push_back(pollfd{c.fd(), events, 0});
+            }
+        }
+        int timeout = INFTIM;
+        if (deadline != Clock::time_point::max()) {
+            // poll() counts in milliseconds: round up, never wake too early
+            auto usec = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
+            timeout = static_cast<int>(std::max<long long>((usec + 999) / 1000, 0));
+        }
+
+        Poll(fds.data(), fds.size(), timeout);
+
+        auto now = Clock::now();
+        // Walk the clients, dropping closed ones in place (stable order).
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < clients.size(); i++) {
+            Conn &c = clients[i];
+            short revents = fds[i + 1].revents;
+            bool ready = (c.want() == Want::timer) ? now >= c.ready_at() : revents != 0;
+            // POLLERR/POLLHUP count as ready: advance() reads or writes, sees
+            // the error or EOF, and asks to close.
+            if (ready && c.advance(now) == Want::close) {
+                Close(c.fd());
+                continue;
+            }
+            if (kept != i)
+                clients[kept] = clients[i];
+            kept++;
+        }
+        clients.erase(clients.begin() + static_cast<std::ptrdiff_t>(kept), clients.end());
+        if (fds[0].revents & POLLIN)
+            accept_clients(listenfd, clients);
+    }
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// serv_select - one process, one thread, select() over every client (the
+// book's tcpservselect01, chapter 6, with replies of any size).
+//
+// Usage: serv_select [port]        (port 0: the kernel picks one)
+//
+// No fork, no threads: the server sleeps in select() until a socket is
+// ready, then does only what will not block, for each ready client in turn
+// (conn.h keeps each client's place).  A slow client costs nothing while it
+// is silent.  select() is handed every descriptor on every call and the
+// kernel scans them all, so its cost grows with the number of clients; and
+// an fd_set holds descriptors below FD_SETSIZE (1024) only.
+#include "conn.h"
+#include "unp.h"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+static std::array<std::unique_ptr<Conn>, FD_SETSIZE> client;  // by descriptor
+
+// Accept every connection waiting (the listening socket is non-blocking).
+static void accept_clients(int listenfd)
+{
+    for (;;) {
+        int connfd = accept(listenfd, nullptr, nullptr);
+        if (connfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;  // a client gave up before we got to it
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                err_ret("accept error");  // e.g. EMFILE: try again later
+            return;
+        }
+        if (connfd >= FD_SETSIZE) {
+            err_msg("descriptor %d is beyond select()'s FD_SETSIZE: closing it", connfd);
+            Close(connfd);
+            continue;
+        }
+        Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
+        client[connfd] = std::make_unique<Conn>(connfd);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        err_quit("usage: serv_select [port]");
+    int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
+    Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
+
+    int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in servaddr {};
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    Bind(listenfd, (SA *)&servaddr, sizeof servaddr);
+    Listen(listenfd, LISTENQ);
+    // Non-blocking, so accept() after select() never hangs on a client that
+    // reset before we accepted it (the book's section 16.6).
+    Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    print_listening(listenfd);
+
+    for (;;) {
+        // Each call gets the full sets again: select() overwrites them.
+        fd_set rset, wset;
+        FD_ZERO(&rset);
+        FD_ZERO(&wset);
+        FD_SET(listenfd, &rset);
+        int maxfd = listenfd;
+        auto deadline = Clock::time_point::max();
+        for (auto &c : client) {
+            if (!c)
+                continue;
+            if (c->want() == Want::read)
+                FD_SET(c->fd(), &rset);
+            else if (c->want() == Want::write)
+                FD_SET(c->fd(), &wset);
+            else  // Want::timer: not watched until its work time is up
+                deadline = std::min(deadline, c->ready_at());
+            if (c->want() != Want::timer)
+                maxfd = std::max(maxfd, c->fd());
+        }
+        struct timeval tv {}, *timeout = nullptr;  // null: no timer, wait for I/O
+        if (deadline != Clock::time_point::max()) {
+            auto usec = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
+            usec = std::max<long long>(usec, 0);
+            tv.tv_sec = static_cast<time_t>(usec / 1'000'000);
+            tv.tv_usec = static_cast<suseconds_t>(usec % 1'000'000);
+            timeout = &tv;
+        }
+
+        Select(maxfd + 1, &rset, &wset, nullptr, timeout);
+
+        if (FD_ISSET(listenfd, &rset))
+            accept_clients(listenfd);
+        auto now = Clock::now();
+        for (auto &c : client) {
+            if (!c)
+                continue;
+            bool ready = (c->want() == Want::read && FD_ISSET(c->fd(), &rset)) ||
+                         (c->want() == Want::write && FD_ISSET(c->fd(), &wset)) ||
+                         (c->want() == Want::timer && now >= c->ready_at());
+            if (ready && c->advance(now) == Want::close) {
+                Close(c->fd());
+                c.reset();
+            }
+        }
+    }
+}

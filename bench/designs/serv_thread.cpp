@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+// serv_thread - one thread per client (the book's tcpserv01 of chapter 26).
+//
+// Usage: serv_thread [port]        (port 0: the kernel picks one)
+//
+// Like serv_fork, but pthread_create() instead of fork(): a thread shares
+// the process's memory and descriptors, so creating one costs far less
+// than a process.  Each thread detaches itself (nobody joins it) and closes
+// its connection: the descriptor table is shared, so nobody else may.
+#include "service.h"
+#include "unp.h"
+
+#include <pthread.h>
+
+#include <cstdint>
+
+static void *serve_thread(void *arg)
+{
+    int connfd = static_cast<int>(reinterpret_cast<intptr_t>(arg));
+    pthread_detach(pthread_self());  // its resources go when it returns
+    serve_client(connfd);
+    Close(connfd);  // the thread owns connfd: the main thread never closes it
+    return nullptr;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        err_quit("usage: serv_thread [port]");
+    int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
+    Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
+
+    int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in servaddr {};
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    Bind(listenfd, (SA *)&servaddr, sizeof servaddr);
+    Listen(listenfd, LISTENQ);
+    print_listening(listenfd);
+
+    for (;;) {
+        int connfd = Accept(listenfd, nullptr, nullptr);
+        pthread_t tid;
+        // connfd goes by value inside the pointer: passing &connfd would let
+        // the next accept() overwrite it before the thread reads it.
+        int n = pthread_create(&tid, nullptr, serve_thread, reinterpret_cast<void *>(static_cast<intptr_t>(connfd)));
+        if (n != 0) {  // pthread functions return the error, not -1/errno
+            errno = n;
+            err_ret("pthread_create error");
+            Close(connfd);  // this client is refused; the server goes on
+        }
+    }
+}
