@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// LotteryClient - the lab's Lottery client (Practice 3).  Asks for a
+// command, sends it to the LotteryServer, prints the answer, until END.
+//
+// usage: LotteryClient <IPaddress> [port]        (port default 9877)
+//
+//   Command (0:GEN 1:LIST 2:END): 0
+//   New number generated: 32
+//   Command (0:GEN 1:LIST 2:END): 1
+//   numbers: 32 0 0 0 0 0
+//   Command (0:GEN 1:LIST 2:END): 2
+//
+// The wire (README.md): the command goes as a 4-byte integer in network
+// byte order; the answer comes back as one line ending in '\n'.
+//
+// Fixed from the handout: scanf("%d") looped for ever on a letter and sent
+// whatever it last held; here anything but 0, 1 or 2 asks again, and end of
+// input (Ctrl-D) sends END and ends cleanly.  One read() may return part of
+// an answer, or two; Readline returns exactly one line.  A server that went
+// away is reported, and the exit status is non-zero.
+#include "lottery.h"
+#include "unp.h"
+
+#include <string_view>
+
+// Prompts until the user types 0, 1 or 2 and returns it; END at end of
+// input, so the server is told the session is over.
+static int32_t read_command(FILE *fp)
+{
+    char line[MAXLINE];
+    for (;;) {
+        printf("Command (0:GEN 1:LIST 2:END): ");
+        fflush(stdout);  // the prompt has no '\n': show it before we wait
+        if (Fgets(line, sizeof(line), fp) == nullptr) {
+            printf("\n");  // Ctrl-D: the shell's prompt on a line of its own
+            return END;
+        }
+        std::string_view text(line);
+        if (!text.empty() && text.back() != '\n' && !feof(fp)) {
+            // Longer than the buffer: drop the rest of it, it is no command.
+            int c;
+            while ((c = getc(fp)) != EOF && c != '\n') {
+            }
+            text = "?";
+        }
+        const auto first = text.find_first_not_of(" \t\r\n");
+        if (first == std::string_view::npos)
+            continue;  // an empty line: just ask again
+        text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+        if (text == "0" || text == "1" || text == "2")
+            return text[0] - '0';
+        printf("please type 0, 1 or 2\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int sockfd;
+    struct sockaddr_in servaddr;
+    char recvline[MAXLINE];
+
+    if (argc != 2 && argc != 3)
+        err_quit("usage: LotteryClient <IPaddress> [port]");
+
+    sockfd = Socket(AF_INET, SOCK_STREAM, 0);                      //@blank (g) socket()
+
+    bzero(&servaddr, sizeof(servaddr));
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_port = htons(argc == 3 ? Parse_port(argv[2]) : SERV_PORT);
+    // inet_pton, not the handout's inet_addr: a typo is reported, instead of
+    // becoming 255.255.255.255.
+    Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
+
+    Connect(sockfd, (SA *) &servaddr, sizeof(servaddr));            //@blank (h) connect()
+
+    // A server that went away must be reported, not kill us silently: with
+    // SIGPIPE ignored, writing to it fails with EPIPE and Writen says so.
+    Signal(SIGPIPE, SIG_IGN);
+
+    for (;;) {
+        int32_t cmd = read_command(stdin);
+
+        //@blank-begin (i) write(): the command, 4 bytes in network byte order
+        uint32_t wire = htonl((uint32_t) cmd);
+        Writen(sockfd, &wire, sizeof(wire));
+        //@blank-end
+
+        if (cmd == END)
+            break;
+
+        //@blank-begin (j) read(): the answer, one line, with Readline
+        if (Readline(sockfd, recvline, sizeof(recvline)) == 0)
+            err_quit("LotteryClient: server terminated prematurely");
+        //@blank-end
+
+        Fputs(recvline, stdout);
+    }
+    Close(sockfd);
+    return 0;
+}
