@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+// run.cpp - the two programs of tcpview --run and the capture between them.
+//
+// Order matters: the capture is already active when the server starts, the
+// filter names the server's port before the client starts, and the summary
+// waits until the connection is over (both FINs acknowledged, or an RST),
+// so nothing the programs sent is missed.
+#include "run.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <regex>
+#include <vector>
+
+namespace wire {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds ms(double seconds)
+{
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+// One program run through /bin/sh -c, its stdout and stderr on one pipe.
+class Child {
+public:
+    // own_group: a process group of its own (the server: tcpview stops its
+    // whole tree at the end) with stdin from /dev/null; otherwise the child
+    // shares tcpview's terminal and stdin (the client may read the keyboard).
+    Child(const std::string &command, bool own_group)
+    {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0)
+            return;
+        pid_ = fork();
+        if (pid_ == 0) {
+            if (own_group) {
+                setpgid(0, 0);
+                int null = open("/dev/null", O_RDONLY);
+                if (null >= 0)
+                    dup2(null, STDIN_FILENO);
+            }
+            dup2(fds[1], STDOUT_FILENO);
+            dup2(fds[1], STDERR_FILENO);
+            signal(SIGPIPE, SIG_DFL);
+            execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
+            _exit(127);
+        }
+        close(fds[1]);
+        if (pid_ < 0) {
+            close(fds[0]);
+            return;
+        }
+        if (own_group)
+            setpgid(pid_, pid_);  // also here: no race with the kill at the end
+        fd_ = fds[0];
+        fcntl(fd_, F_SETFL, O_NONBLOCK);  // read_lines() never waits
+        group_ = own_group;
+    }
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
+    ~Child()
+    {
+        stop();
+        if (fd_ >= 0)
+            close(fd_);
+    }
+
+    bool started() const { return pid_ > 0; }
+    int fd() const { return eof_ ? -1 : fd_; }
+    bool eof() const { return eof_; }
+
+    // Complete lines read so far (and the last partial one at EOF).
+    std::vector<std::string> read_lines()
+    {
+        std::vector<std::string> lines;
+        if (fd_ < 0 || eof_)
+            return lines;
+        char buf[4096];
+        ssize_t n = read(fd_, buf, sizeof buf);
+        if (n > 0)
+            pending_.append(buf, static_cast<size_t>(n));
+        else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+            eof_ = true;
+        size_t nl;
+        while ((nl = pending_.find('\n')) != std::string::npos) {
+            lines.push_back(pending_.substr(0, nl));
+            pending_.erase(0, nl + 1);
+        }
+        if (eof_ && !pending_.empty()) {
+            lines.push_back(pending_);
+            pending_.clear();
+        }
+        return lines;
+    }
+
+    // True once the process has ended (and was reaped).
+    bool exited()
+    {
+        if (reaped_ || pid_ <= 0)
+            return true;
+        if (waitpid(pid_, &status_, WNOHANG) == pid_)
+            reaped_ = true;
+        return reaped_;
+    }
+
+    // SIGTERM (to the whole group for the server), then SIGKILL after a second.
+    void stop()
+    {
+        if (pid_ <= 0 || exited())
+            return;
+        kill(group_ ? -pid_ : pid_, SIGTERM);
+        stopped_ = true;
+        auto deadline = Clock::now() + std::chrono::seconds(1);
+        while (!exited() && Clock::now() < deadline)
+            poll(nullptr, 0, 10);
+        if (!exited()) {
+            kill(group_ ? -pid_ : pid_, SIGKILL);
+            waitpid(pid_, &status_, 0);
+            reaped_ = true;
+        }
+    }
+
+    std::string describe() const
+    {
+        if (!reaped_)
+            return "still running";
+        if (stopped_)
+            return "stopped by tcpview";
+        if (WIFEXITED(status_))
+            return "exit " + std::to_string(WEXITSTATUS(status_));
+        if (WIFSIGNALED(status_))
+            return std::string("killed by ") + strsignal(WTERMSIG(status_));
+        return "ended";
+    }
+
+private:
+    pid_t pid_ = -1;
+    int fd_ = -1;
+    bool group_ = false;
+    bool eof_ = false;
+    bool reaped_ = false;
+    bool stopped_ = false;
+    int status_ = 0;
+    std::string pending_;
+};
+
+void show(std::ostream &out, const char *who, const std::vector<std::string> &lines)
+{
+    for (const auto &l : lines)
+        out << "[" << who << "] " << l << '\n';
+    if (!lines.empty())
+        out.flush();
+}
+
+}  // namespace
+
+std::string substitute_port(std::string command, int port)
+{
+    const std::string key = "{port}", value = std::to_string(port);
+    for (size_t at = command.find(key); at != std::string::npos; at = command.find(key, at + value.size()))
+        command.replace(at, key.size(), value);
+    return command;
+}
+
+int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
+             const volatile std::sig_atomic_t &stop)
+{
+    // Nothing is shown until the port is known: match no packet at all.
+    if (!capture.set_filter("tcp port 0")) {
+        out.flush();
+        fprintf(stderr, "tcpview: %s\n", capture.error().c_str());
+        return 1;
+    }
+
+    Child server(o.server_command, true);
+    if (!server.started()) {
+        fprintf(stderr, "tcpview: cannot start the server: %s\n", strerror(errno));
+        return 1;
+    }
+    static const std::regex listening("listening on (.+), port ([0-9]+)");
+    int port = -1;
+    auto deadline = Clock::now() + ms(o.startup_seconds);
+    while (port < 0) {
+        if (stop)
+            return 1;
+        if (Clock::now() > deadline) {
+            out.flush();
+            fprintf(stderr, "tcpview: the server printed no \"listening on <addr>, port <n>\" line "
+                            "within %.0f s\n", o.startup_seconds);
+            return 1;
+        }
+        struct pollfd p = {server.fd(), POLLIN, 0};
+        poll(&p, 1, 50);
+        auto lines = server.read_lines();
+        show(out, "server", lines);
+        for (const auto &l : lines) {
+            std::smatch m;
+            if (port < 0 && std::regex_search(l, m, listening))
+                port = std::stoi(m[2]);
+        }
+        if (port < 0 && server.eof()) {
+            while (!server.exited())
+                poll(nullptr, 0, 10);
+            out.flush();
+            fprintf(stderr, "tcpview: the server ended (%s) before printing \"listening on <addr>, "
+                            "port <n>\"\n", server.describe().c_str());
+            return 1;
+        }
+    }
+
+    std::string filter = "tcp port " + std::to_string(port);
+    if (!o.filter.empty())
+        filter += " and (" + o.filter + ")";
+    if (!capture.set_filter(filter)) {
+        out.flush();
+        fprintf(stderr, "tcpview: %s\n", capture.error().c_str());
+        return 1;
+    }
+
+    ViewOptions view = o.view;
+    view.server_port = port;
+    Viewer viewer(out, view);
+    auto last_packet = Clock::now();
+    const int link = capture.link();
+    Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
+        auto s = decode_frame(link, t, frame);
+        // The kernel filter already matched the port; this is the guarantee.
+        if (!s || (s->sport != port && s->dport != port))
+            return false;
+        viewer.segment(*s);
+        last_packet = Clock::now();
+        return true;
+    };
+
+    const std::string client_command = substitute_port(o.client_command, port);
+    out << "[tcpview] client: " << client_command << '\n';
+    out.flush();
+    Child client(client_command, false);
+    if (!client.started()) {
+        fprintf(stderr, "tcpview: cannot start the client: %s\n", strerror(errno));
+        return 1;
+    }
+
+    bool client_done = false, server_done = false;
+    auto client_done_at = Clock::now();
+    std::string why_stopped;
+    while (!stop) {
+        struct pollfd p[3] = {{capture.selectable_fd(), POLLIN, 0},
+                              {server.fd(), POLLIN, 0},
+                              {client.fd(), POLLIN, 0}};
+        poll(p, 3, 20);
+        capture.dispatch(handler);
+        show(out, "server", server.read_lines());
+        show(out, "client", client.read_lines());
+
+        if (!client_done && client.eof() && client.exited()) {
+            client_done = true;
+            client_done_at = Clock::now();
+            out << "[client] " << client.describe() << '\n';
+        }
+        if (!server_done && server.eof() && server.exited()) {
+            server_done = true;
+            out << "[server] " << server.describe() << '\n';
+        }
+        if (!client_done)
+            continue;
+        // The client is gone: wait until every connection is over.
+        auto now = Clock::now();
+        const Tracker &t = viewer.tracker();
+        if (t.all_finished())
+            break;
+        if (t.connections().empty() && now - client_done_at > std::chrono::milliseconds(300))
+            break;
+        if (server_done && now - last_packet > std::chrono::milliseconds(300))
+            break;
+        if (now - std::max(client_done_at, last_packet) > ms(o.drain_seconds)) {
+            why_stopped = "stopped waiting after " + std::to_string(static_cast<int>(o.drain_seconds)) +
+                          " s without a segment: a connection is still open (--drain changes the wait)";
+            break;
+        }
+    }
+    capture.dispatch(handler);  // anything still in the buffer
+
+    // The server (an iterative one never exits) is not part of the lesson
+    // once the client is done: stop it, quietly.
+    server.stop();
+    client.stop();
+    show(out, "server", server.read_lines());
+    if (!server_done)
+        out << "[server] " << server.describe() << '\n';
+    if (!client_done)
+        out << "[client] " << client.describe() << '\n';
+    if (!why_stopped.empty())
+        out << "[tcpview] " << why_stopped << '\n';
+    if (unsigned dropped = capture.dropped())
+        out << "[tcpview] warning: the kernel dropped " << dropped << " packets (capture buffer full)\n";
+    viewer.summary();
+    return 0;
+}
+
+}  // namespace wire

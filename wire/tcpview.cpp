@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// tcpview - see what a lab's programs do on the wire, annotated.
+//
+// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [filter expression]
+//        tcpview [-w file] [--drain seconds] --run 'server command' --run 'client command with {port}' [filter]
+//
+// Captures TCP on the loopback interface (or -i interface), or reads a
+// capture file (-r, no privilege needed), and prints each segment in
+// tcpdump's style - time, src.port > dst.port, flags, relative seq and
+// ack, window, options, length - followed by a note: which socket call it
+// comes from (connect, the listen backlog, write, close, shutdown), what an
+// ACK acknowledges, why an RST was sent.  At the end (Ctrl-C, -c count, end
+// of the file, or the end of the --run conversation) it prints a summary
+// per connection with the handout's seq/ack table.
+//
+//   tcpview --run './daytimetcpsrv 0' --run './daytimetcpcli 127.0.0.1 {port}'
+//   sudo tcpview port 9877            # watch whatever talks to port 9877
+//   tcpview -r saved.pcap             # what tcpdump -w or Wireshark saved
+//
+// A live capture needs root or CAP_NET_RAW and CAP_NET_ADMIN; without them
+// tcpview says so in one line and exits 1.
+#include "capture.hpp"
+#include "run.hpp"
+#include "unp.h"
+#include "view.hpp"
+
+#include <getopt.h>
+#include <poll.h>
+
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char *const usage_text =
+    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [filter expression]\n"
+    "       tcpview [-w file] [--drain seconds] --run 'server command' --run 'client command "
+    "with {port}' [filter expression]";
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void on_signal(int) { stop_requested = 1; }
+
+std::string this_program()
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0)
+        return "tcpview";
+    path[n] = '\0';
+    return path;
+}
+
+// The capture filter: TCP only, and the user's expression if any.
+std::string tcp_filter(const std::string &user)
+{
+    return user.empty() ? "tcp" : "tcp and (" + user + ")";
+}
+
+int read_file(const std::string &path, const std::string &filter, const wire::ViewOptions &view,
+              const std::string &dump, long count)
+{
+    wire::Capture cap = wire::Capture::file(path);
+    if (!cap.open())
+        err_quit("tcpview: cannot read %s: %s", path.c_str(), cap.error().c_str());
+    if (!cap.set_filter(tcp_filter(filter)))
+        err_quit("tcpview: %s", cap.error().c_str());
+    if (!dump.empty() && !cap.dump_to(dump))
+        err_quit("tcpview: cannot write %s: %s", dump.c_str(), cap.error().c_str());
+    wire::Viewer viewer(std::cout, view);
+    const int link = cap.link();
+    long shown = 0;
+    wire::Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
+        if (count > 0 && shown >= count)
+            return false;
+        if (!viewer.frame(link, t, frame))
+            return false;
+        ++shown;
+        return true;
+    };
+    while (cap.dispatch(handler) > 0 && !(count > 0 && shown >= count))
+        ;
+    viewer.summary();
+    return 0;
+}
+
+int capture_live(wire::Capture &cap, const std::string &interface, const std::string &filter,
+                 const wire::ViewOptions &view, const std::string &dump, long count)
+{
+    if (!cap.set_filter(tcp_filter(filter)))
+        err_quit("tcpview: %s", cap.error().c_str());
+    if (!dump.empty() && !cap.dump_to(dump))
+        err_quit("tcpview: cannot write %s: %s", dump.c_str(), cap.error().c_str());
+    fprintf(stderr, "tcpview: capturing %s on %s; Ctrl-C stops and prints the summary\n",
+            tcp_filter(filter).c_str(), interface.c_str());
+    wire::Viewer viewer(std::cout, view);
+    const int link = cap.link();
+    long shown = 0;
+    wire::Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
+        if ((count > 0 && shown >= count) || !viewer.frame(link, t, frame))
+            return false;
+        ++shown;
+        return true;
+    };
+    while (!stop_requested && !(count > 0 && shown >= count)) {
+        struct pollfd p = {cap.selectable_fd(), POLLIN, 0};
+        poll(&p, 1, 200);
+        if (cap.dispatch(handler) < 0)
+            err_quit("tcpview: capture failed: %s", cap.error().c_str());
+    }
+    if (unsigned dropped = cap.dropped())
+        std::cout << "[tcpview] warning: the kernel dropped " << dropped << " packets\n";
+    viewer.summary();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    std::string interface = "lo", read_path, write_path;
+    std::vector<std::string> run;
+    wire::ViewOptions view;
+    long count = 0;
+    double drain = 10;
+
+    static const struct option long_options[] = {
+        {"run", required_argument, nullptr, 'R'},
+        {"drain", required_argument, nullptr, 'D'},
+        {"help", no_argument, nullptr, 'h'},
+        {nullptr, 0, nullptr, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+i:w:r:c:th", long_options, nullptr)) != -1) {
+        char *end = nullptr;
+        switch (c) {
+        case 'i': interface = optarg; break;
+        case 'w': write_path = optarg; break;
+        case 'r': read_path = optarg; break;
+        case 't': view.absolute_time = true; break;
+        case 'R': run.push_back(optarg); break;
+        case 'c':
+            count = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || count <= 0)
+                err_quit("%s", usage_text);
+            break;
+        case 'D':
+            drain = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || drain < 0)
+                err_quit("%s", usage_text);
+            break;
+        case 'h':
+            puts(usage_text);
+            return 0;
+        default:
+            err_quit("%s", usage_text);
+        }
+    }
+    std::string filter;
+    for (int i = optind; i < argc; ++i)
+        filter += (filter.empty() ? "" : " ") + std::string(argv[i]);
+    if ((!run.empty() && run.size() != 2) || (!run.empty() && !read_path.empty()) ||
+        (!read_path.empty() && !write_path.empty()))
+        err_quit("%s", usage_text);
+
+    if (!read_path.empty())
+        return read_file(read_path, filter, view, write_path, count);
+
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;  // no SA_RESTART: poll() returns at once
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    // Privilege first: nothing is started if the capture cannot be.
+    wire::Capture cap = wire::Capture::live(interface);
+    if (!cap.open()) {
+        if (cap.permission_denied())
+            err_quit("%s", wire::privilege_message(interface, this_program()).c_str());
+        err_quit("tcpview: cannot capture on %s: %s", interface.c_str(), cap.error().c_str());
+    }
+
+    if (run.empty())
+        return capture_live(cap, interface, filter, view, write_path, count);
+
+    if (!write_path.empty() && !cap.dump_to(write_path))
+        err_quit("tcpview: cannot write %s: %s", write_path.c_str(), cap.error().c_str());
+    wire::RunOptions options;
+    options.server_command = run[0];
+    options.client_command = run[1];
+    options.filter = filter;
+    options.drain_seconds = drain;
+    options.view = view;
+    return wire::run_pair(cap, options, std::cout, stop_requested);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+// view.hpp - what tcpview prints: one line per segment in tcpdump's style
+// with a note, and a summary per connection with the handout's seq/ack
+// table.  Feed it frames (from a file, a live capture, or a test) and call
+// summary() at the end.
+#ifndef WIRE_VIEW_HPP
+#define WIRE_VIEW_HPP
+
+#include "conversation.hpp"
+#include "segment.hpp"
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+
+namespace wire {
+
+struct ViewOptions {
+    bool absolute_time = false;  // time of day (tcpdump) instead of seconds since the first segment
+    int server_port = -1;        // names the server when no SYN was captured
+    size_t table_rows = 30;      // rows of the seq/ack table shown per connection
+};
+
+// The options as tcpdump prints them: "mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7".
+// SACK edges are shown relative to peer_isn.
+std::string options_text(const Segment &s, uint32_t peer_isn);
+
+// "  3 0.000104 127.0.0.1.40000 > 127.0.0.1.13: Flags [P.], seq 1:27, ack 1, win 512,
+//  options [...], length 26  | data: 26 bytes from the server: ..."
+std::string format_line(const Segment &s, const Annotated &a, const Tracker &t, bool absolute_time);
+
+// The summary of one connection (several lines, each ending in '\n').
+std::string format_summary(const Connection &c, int64_t first_time_us, size_t table_rows);
+
+class Viewer {
+public:
+    Viewer(std::ostream &out, ViewOptions options)
+        : out_(out), options_(options), tracker_(options.server_port) {}
+
+    // One captured frame; prints its line and returns true if it is TCP.
+    bool frame(int link, int64_t time_us, std::span<const uint8_t> bytes);
+    void segment(const Segment &s);
+    // Prints the summary of every connection seen (or that none was).
+    void summary();
+    const Tracker &tracker() const { return tracker_; }
+
+private:
+    std::ostream &out_;
+    ViewOptions options_;
+    Tracker tracker_;
+};
+
+}  // namespace wire
+
+#endif  // WIRE_VIEW_HPP
