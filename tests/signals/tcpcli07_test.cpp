@@ -42,15 +42,6 @@ void timer_ends_client_while_connected(Process &server, int port)
     EXPECT_TRUE(server.running());
 }
 
-bool have_tcpserv04()
-{
-#ifdef SIGNALS_HAVE_TCPSERV04
-    return true;
-#else
-    return getenv("SOCKLAB_PROG_tcpserv04") != nullptr && getenv("SOCKLAB_PROG_tcpcli04") != nullptr;
-#endif
-}
-
 }  // namespace
 
 TEST(Tcpcli07, TimerEndsTheClientAndEintrServerLogsTheChildsEnd)
@@ -72,8 +63,6 @@ TEST(Tcpcli07, RejectsABadTimer)
 
 TEST(Tcpserv04, Tcpcli07TimerEndsTheClientAndTheServerLogsTheChildsEnd)
 {
-    if (!have_tcpserv04())
-        GTEST_SKIP() << "tcpserv04/tcpcli04 are not built yet (tcpcliserv/)";
     auto server = Process::run("tcpserv04", {"0"});
     int port = server.wait_for_port();
     ASSERT_NE(port, 0);
@@ -82,8 +71,6 @@ TEST(Tcpserv04, Tcpcli07TimerEndsTheClientAndTheServerLogsTheChildsEnd)
 
 TEST(Tcpserv04, FiveConnectionsOfTcpcli04EndTogetherAndNoZombieRemains)
 {
-    if (!have_tcpserv04())
-        GTEST_SKIP() << "tcpserv04/tcpcli04 are not built yet (tcpcliserv/)";
     auto server = Process::run("tcpserv04", {"0"});
     int port = server.wait_for_port();
     ASSERT_NE(port, 0);
