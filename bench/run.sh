@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/run.sh - `make bench`: every server design of bench/designs (and the
+# lab's echo servers, tcpserv00 and tcpserv01, when built) under the same
+# load, over a small grid; a Markdown table, a CSV file and a chart.
+#
+# Usage: bench/run.sh BUILD_DIR [--quick] [--clients "1 4 16 64"] [--out DIR]
+#   --quick    a smoke run: 1 and 16 clients, a tenth of the requests
+#   --clients  the numbers of concurrent clients to try
+#   --out      where results.csv, results.md and chart.svg go
+#              (default BUILD_DIR/bench/designs/results)
+#
+# The scenarios (bench/README.md explains how to read them):
+#   tiny       a new connection per request, 16-byte request and reply
+#   keepalive  the same requests, all of a client's on one connection
+#   work       a new connection per request, the server waits 1 ms before
+#              each reply (as for a disk or a database)
+#   slow       tiny, plus one slow client that trickles its requests
+#              (4 bytes every 10 ms); the figures are the other clients'
+# Each run is `loadgen -c C -n R ... -- SERVER 0`: it starts the server,
+# loads it, stops it and reports; the exact line is in the CSV's command.
+set -euo pipefail
+
+usage() { echo "usage: bench/run.sh BUILD_DIR [--quick] [--clients \"1 4 16 64\"] [--out DIR]" >&2; exit 1; }
+
+[ $# -ge 1 ] || usage
+build=$1
+shift
+quick=0
+clients="1 4 16 64"
+out=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1; clients="1 16" ;;
+    --clients) [ $# -ge 2 ] || usage; clients=$2; shift ;;
+    --out) [ $# -ge 2 ] || usage; out=$2; shift ;;
+    *) usage ;;
+    esac
+    shift
+done
+[ -d "$build" ] || { echo "bench/run.sh: no build directory $build (run make first)" >&2; exit 1; }
+build=$(cd "$build" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+designs=$build/bench/designs
+loadgen=$designs/loadgen
+[ -x "$loadgen" ] || { echo "bench/run.sh: $loadgen is not built (run make first)" >&2; exit 1; }
+out=${out:-$designs/results}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+csv=$out/results.csv
+md=$out/results.md
+
+# label | program (relative to the build dir) | its options before the port
+servers=(
+    "iterative|bench/designs/serv_iterative|"
+    "fork|bench/designs/serv_fork|"
+    "prefork|bench/designs/serv_prefork|-n 8"
+    "prefork-lock|bench/designs/serv_prefork|-l -n 8"
+    "thread|bench/designs/serv_thread|"
+    "prethread|bench/designs/serv_prethread|-n 8"
+    "select|bench/designs/serv_select|"
+    "poll|bench/designs/serv_poll|"
+    "epoll|bench/designs/serv_epoll|"
+    "tcpserv00|tcpcliserv/tcpserv00|"
+    "tcpserv01|tcpcliserv/tcpserv01|"
+)
+# The lab's servers speak echo, not the designs' service: loadgen -e.
+is_echo() { case $1 in tcpserv*) return 0 ;; *) return 1 ;; esac; }
+
+# name | loadgen options | total requests per run (split over the clients)
+scenarios=(
+    "tiny|-q 16 -r 16|4000"
+    "keepalive|-k -q 16 -r 16|8000"
+    "work|-q 16 -r 16 -w 1000|400"
+    "slow|-q 16 -r 16 -s 1 -t 10000|100"
+)
+
+# ---- the machine ----
+cores=$(nproc)
+kernel=$(uname -sr)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+buildtype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+sanitize=$(sed -n 's/^SOCKLAB_SANITIZE:BOOL=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+echo "designs bench: $cores cores ($cpu), $kernel, build $buildtype, load average $load_before"
+case $sanitize in ON|on|1|TRUE|true) echo "warning: this build has sanitizers on: the figures are not representative" >&2 ;; esac
+
+# ---- the runs ----
+header=$("$loadgen" --csv --header)
+echo "scenario,$header,command" >"$csv"
+for scen in "${scenarios[@]}"; do
+    IFS='|' read -r sname sopts stotal <<<"$scen"
+    [ $quick = 1 ] && stotal=$((stotal / 10))
+    echo "== $sname ($sopts), $stotal requests per run"
+    for entry in "${servers[@]}"; do
+        IFS='|' read -r label prog popts <<<"$entry"
+        if [ ! -x "$build/$prog" ]; then
+            echo "   $label: skipped ($prog is not built)"
+            continue
+        fi
+        opts=$sopts
+        if is_echo "$label"; then
+            [ "$sname" = work ] && continue  # echo has no server-side work
+            opts="-e ${sopts/-r 16/}"
+        fi
+        line="   $label:"
+        for c in $clients; do
+            r=$((stotal / c))
+            [ $r -ge 1 ] || r=1
+            # shellcheck disable=SC2086  # the options are words on purpose
+            cmd="loadgen -l $label -c $c -n $r $opts -- $prog $popts 0"
+            # shellcheck disable=SC2086
+            if result=$(cd "$build" && timeout 300 "$loadgen" --csv -l "$label" -c "$c" -n "$r" $opts -- "$build/$prog" $popts 0); then
+                :
+            elif [ $? -ne 2 ] || [ -z "$result" ]; then  # 2: some requests failed, still a result
+                echo "   $label with $c clients: loadgen failed" >&2
+                continue
+            fi
+            echo "$sname,$result,$cmd" >>"$csv"
+            line="$line  ${c}c $(echo "$result" | cut -d, -f18)/s"
+        done
+        echo "$line"
+    done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- the Markdown table: one per scenario, a row per design ----
+# CSV fields: 1 scenario 2 label 3 clients 12 ok 13-17 errors 19 req/s
+# 22 p99 ms 24 user s 25 sys s
+{
+    echo "# Server designs compared"
+    echo
+    echo "Machine: $cores cores ($cpu), $kernel; build type $buildtype."
+    echo "Run: $started, load average before $load_before, after $load_after"
+    echo "(a load above 0 means other work shared the cores: compare designs within one run)."
+    echo "Command: \`bench/run.sh BUILD_DIR$([ $quick = 1 ] && echo ' --quick')\` (clients: $clients)."
+    echo
+    awk -F, -v clients="$clients" '
+    NR == 1 { next }
+    {
+        key = $1 SUBSEP $2 SUBSEP $3
+        rps[key] = $19; p99[key] = $22
+        err[key] = $13 + $14 + $15 + $16 + $17
+        cpu[key] = ($12 > 0) ? ($24 + $25) / $12 * 1e6 : 0
+        if (!($1 in seen_s)) { seen_s[$1] = 1; scen[++ns] = $1 }
+        if (!(($1, $2) in seen_d)) { seen_d[$1, $2] = 1; nd[$1]++; des[$1, nd[$1]] = $2 }
+    }
+    END {
+        n = split(clients, cl, " ")
+        mid = cl[1]; for (i = 1; i <= n; i++) if (cl[i] <= 16) mid = cl[i]
+        what["tiny"] = "a new connection per request, 16-byte request and reply"
+        what["keepalive"] = "all of a client'"'"'s requests on one connection"
+        what["work"] = "a new connection per request; the server waits 1 ms before each reply"
+        what["slow"] = "tiny, plus one slow client trickling its requests (4 bytes every 10 ms); figures of the other clients"
+        for (s = 1; s <= ns; s++) {
+            sc = scen[s]
+            printf "### %s: %s\n\nrequests/s and p99 latency (ms) per number of concurrent clients\n\n", sc, what[sc]
+            printf "| design |"
+            for (i = 1; i <= n; i++) printf " %s client%s |", cl[i], cl[i] == 1 ? "" : "s"
+            printf " server CPU per request, %s clients |\n|---|", mid
+            for (i = 1; i <= n; i++) printf "---:|"
+            printf "---:|\n"
+            for (d = 1; d <= nd[sc]; d++) {
+                ds = des[sc, d]
+                printf "| %s |", ds
+                for (i = 1; i <= n; i++) {
+                    k = sc SUBSEP ds SUBSEP cl[i]
+                    if (!(k in rps)) { printf " - |"; continue }
+                    printf " %d · %.2f%s |", rps[k], p99[k], (err[k] > 0) ? sprintf(" (%d errors)", err[k]) : ""
+                }
+                k = sc SUBSEP ds SUBSEP mid
+                printf " %s |\n", (k in cpu) ? sprintf("%.0f µs", cpu[k]) : "-"
+            }
+            printf "\n"
+        }
+        # The headline figures.
+        k16 = "tiny" SUBSEP "fork" SUBSEP mid
+        best = ""; bestv = 0
+        for (d = 1; d <= nd["tiny"]; d++) {
+            ds = des["tiny", d]; k = "tiny" SUBSEP ds SUBSEP mid
+            if ((k in rps) && rps[k] > bestv) { bestv = rps[k]; best = ds }
+        }
+        printf "### What it shows\n\n"
+        if ((k16 in rps) && bestv > 0)
+            printf "- Connections per second at %s clients (tiny): fork per connection %d, best %s %d: fork does %.2f of the best (%.1fx slower).\n", mid, rps[k16], best, bestv, rps[k16] / bestv, bestv / rps[k16]
+        ki = "tiny" SUBSEP "iterative" SUBSEP cl[1]; kf = "tiny" SUBSEP "fork" SUBSEP cl[1]
+        if ((ki in rps) && (kf in rps))
+            printf "- With %s client%s and tiny requests, iterative %d/s vs fork %d/s: no fork per connection.\n", cl[1], cl[1] == 1 ? "" : "s", rps[ki], rps[kf]
+        for (x = 1; x <= 2; x++) {
+            sc = x == 1 ? "work" : "slow"
+            line = ""
+            for (i = 1; i <= n; i++) {
+                ki = sc SUBSEP "iterative" SUBSEP cl[i]
+                if (!(ki in p99)) continue
+                other = ""
+                split("fork thread epoll", o, " ")
+                for (j = 1; j <= 3; j++) {
+                    k = sc SUBSEP o[j] SUBSEP cl[i]
+                    if (k in p99) other = other sprintf("%s%s %.1f", other == "" ? "" : ", ", o[j], p99[k])
+                }
+                line = line sprintf("%s%s clients: iterative %.1f ms (%s)", line == "" ? "" : "; ", cl[i], p99[ki], other)
+            }
+            if (line != "")
+                printf "- p99 with %s: %s.\n", sc == "work" ? "1 ms of work per request" : "one slow client", line
+        }
+    }' "$csv"
+    echo
+    echo "Every run's figures (wall time, p50/p90/max, CPU, errors): results.csv."
+} >"$md"
+
+# ---- the chart: throughput and p99 per design, one column per scenario ----
+chart=$out/chart.svg
+if command -v gnuplot >/dev/null 2>&1; then
+    data=$(mktemp -d)
+    trap 'rm -rf "$data"' EXIT
+    labels=""
+    for entry in "${servers[@]}"; do labels="$labels ${entry%%|*}"; done
+    for scen in "${scenarios[@]}"; do
+        sname=${scen%%|*}
+        for l in $labels; do
+            awk -F, -v s="$sname" -v l="$l" 'NR > 1 && $1 == s && $2 == l && $12 > 0 { print $4, $19, $22 }' "$csv" >"$data/$sname-$l.dat"
+        done
+    done
+    snames=""
+    for scen in "${scenarios[@]}"; do snames="$snames ${scen%%|*}"; done
+    gnuplot <<EOF 2>"$data/gnuplot.log" || echo "bench/run.sh: gnuplot failed (see nothing drawn): $(tail -1 "$data/gnuplot.log")" >&2
+set terminal svg size 1600,820 dynamic font "sans,11" background "white"
+set output "$chart"
+set datafile separator " "
+set logscale x 2
+set xtics ($(echo "$clients" | sed 's/\([0-9][0-9]*\)/"\1" \1/g; s/ "/, "/g'))
+set xrange [$(echo "$clients" | awk '{ print $1 * 0.8 }'):$(echo "$clients" | awk '{ print $NF * 1.25 }')]
+set grid
+set key top right font ",9" spacing 0.9
+set multiplot layout 2,4 title "Server designs on $cores cores, $kernel ($started)"
+labels = "$labels"
+array colors[11] = ["#1f77b4", "#d62728", "#2ca02c", "#98df8a", "#ff7f0e", "#ffbb78", "#9467bd", "#c5b0d5", "#8c564b", "#7f7f7f", "#e377c2"]
+do for [s in "$snames"] {
+    if (s eq word("$snames", 1)) { set key } else { unset key }  # one legend is enough
+    set title s." : requests/s"
+    unset logscale y
+    set yrange [0:*]
+    set xlabel "concurrent clients"
+    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt (i > 9 ? 2 : 1) title word(labels, i)
+}
+unset key
+do for [s in "$snames"] {
+    set title s." : p99 latency (ms, log scale)"
+    set logscale y
+    set yrange [*:*]
+    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt (i > 9 ? 2 : 1) title word(labels, i)
+}
+unset multiplot
+EOF
+else
+    echo "bench/run.sh: gnuplot not found: no chart (apt-get install gnuplot-nox)" >&2
+fi
+
+echo
+cat "$md"
+echo
+echo "results: $md, $csv$([ -f "$chart" ] && echo ", $chart")"
+
+# Other benchmark topics that provide bench/<topic>/run.sh BUILD_DIR [--quick].
+for topic in readline filetransfer; do
+    if [ -x "$top/bench/$topic/run.sh" ]; then
+        echo
+        echo "===== bench/$topic ====="
+        if [ $quick = 1 ]; then "$top/bench/$topic/run.sh" "$build" --quick; else "$top/bench/$topic/run.sh" "$build"; fi
+    fi
+done
