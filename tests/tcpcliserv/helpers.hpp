@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Small helpers for the tcpcliserv tests: a server on port 0, and what
+// /proc says about one of its processes.
+#ifndef SOCKLAB_TCPCLISERV_HELPERS_HPP
+#define SOCKLAB_TCPCLISERV_HELPERS_HPP
+
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace socklab::test {
+
+// A server started with port 0, and the port it printed.
+struct Server {
+    Process proc;
+    int port;
+};
+
+inline Server start_server(const std::string &name)
+{
+    Process p = Process::run(name, {"0"});
+    int port = p.wait_for_port();
+    return {std::move(p), port};
+}
+
+// The state letter of pid in /proc/pid/stat ('S' sleeping, 'Z' zombie,
+// ...), or 0 if there is no such process.
+inline char proc_state(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t paren = text.rfind(')');  // the command name may hold spaces
+    return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+}
+
+// True once pid has exited: gone, or a zombie waiting for its parent.
+inline bool has_exited(pid_t pid)
+{
+    char s = proc_state(pid);
+    return s == 0 || s == 'Z';
+}
+
+// Open descriptors of any process of ours (-1 if it is gone).
+inline int fd_count(pid_t pid)
+{
+    DIR *d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+    if (d == nullptr)
+        return -1;
+    int n = 0;
+    while (dirent *e = readdir(d))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+// n reproducible bytes of every value 0..255, with a newline now and then
+// (so a line-based client sends lines of many lengths).
+inline std::string test_bytes(size_t n, unsigned seed = 1)
+{
+    std::mt19937 gen(seed);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::string s(n, '\0');
+    for (char &c : s)
+        c = static_cast<char>(byte(gen));
+    if (n > 0)
+        s.back() = '\n';
+    return s;
+}
+
+// Feeds `input` to p's stdin from a thread and closes it, while this
+// thread reads p's stdout to EOF: neither pipe can fill up and stall.
+inline std::string pipe_through(Process &p, const std::string &input, Millis timeout = 20s)
+{
+    std::thread writer([&] {
+        p.write_stdin(input);
+        p.close_stdin();
+    });
+    std::string out = p.read_rest(timeout);
+    writer.join();
+    return out;
+}
+
+// Where two long strings first differ, for a readable failure.
+inline std::string first_difference(const std::string &a, const std::string &b)
+{
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+        i++;
+    return "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+           ", first difference at byte " + std::to_string(i);
+}
+
+}  // namespace socklab::test
+
+#endif  // SOCKLAB_TCPCLISERV_HELPERS_HPP
