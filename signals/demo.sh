@@ -36,8 +36,8 @@ ps_children() { ps -o pid,ppid,stat,cmd --ppid "$1" | show; }
 # starts with the system call's number (43 accept, 288 accept4 on x86-64;
 # 202 and 242 on arm64).
 wait_in_accept() {
-    local i nr
-    for i in $(seq 500); do
+    local nr
+    for _ in $(seq 500); do
         read -r nr _ < "/proc/$1/syscall" 2>/dev/null || nr=
         case $nr in 43 | 288 | 202 | 242) return 0 ;; esac
         sleep 0.01
@@ -51,8 +51,7 @@ start_server() {
     "$@" > "$out" 2>&1 &
     spid=$!
     servers+=("$spid")
-    local i
-    for i in $(seq 500); do
+    for _ in $(seq 500); do
         port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$out")
         [ -n "$port" ] && return 0
         sleep 0.01
@@ -62,8 +61,7 @@ start_server() {
 
 # Waits (up to 5 s) until FILE holds TEXT.
 wait_for() {
-    local i
-    for i in $(seq 500); do
+    for _ in $(seq 500); do
         grep -qF -- "$2" "$1" && return 0
         sleep 0.01
     done
