@@ -8,9 +8,11 @@
 // then end of file, answers, and closes; this client reads every answer
 // until its own read() returns 0.
 //
-// In tcpview (`--run './chunkserv 0' --run './halfclosecli 127.0.0.1 {port} "World! Hello, World!"'`):
-// the client's FIN comes first, the server's answers follow and the client
-// acknowledges them: "that FIN was shutdown(SHUT_WR), not close()".
+// In tcpview (`--run './eofserv 0' --run './halfclosecli 127.0.0.1 {port} hello'`):
+// the client's FIN comes first, the server's answer follows and the client
+// acknowledges it: "that FIN was shutdown(SHUT_WR), not close()".  With
+// chunkserv, which answers every 5 bytes at once, the answers may come
+// before or after the FIN: whichever process the scheduler runs first.
 #include "unp.h"
 
 int main(int argc, char **argv)

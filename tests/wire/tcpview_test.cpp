@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// tcpview, the program, on capture files the tests write: what a student
+// sees with -r, the filter, the errors, and the one-line message without
+// the privilege to capture (also checked where the tests run as root).
+#include "frames.hpp"
+#include "process.hpp"
+#include "segment.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace socklab::test;
+using namespace wire_test;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using C = Conversation;
+
+namespace {
+
+// A directory of its own for each test, removed at the end.
+class TempDir {
+public:
+    TempDir()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "tcpview-test-XXXXXX").string();
+        path_ = mkdtemp(tmpl.data()) ? tmpl : "";
+    }
+    ~TempDir()
+    {
+        if (!path_.empty())
+            std::filesystem::remove_all(path_);
+    }
+    std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+Conversation daytime(uint16_t server_port = 13)
+{
+    C c(3150304300u, 3968470670u, 52875, server_port);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::server, "Sat Nov 21 11:04:47 2026\r\n");
+    c.ack(C::client);
+    c.fin(C::server);
+    c.fin(C::client);
+    c.ack(C::server);
+    return c;
+}
+
+std::vector<std::string> segment_lines(const std::string &out)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);)
+        if (l.find(": Flags [") != std::string::npos)
+            lines.push_back(l);
+    return lines;
+}
+
+}  // namespace
+
+TEST(Tcpview, ReadsASavedCaptureWithoutPrivilege)
+{
+    TempDir dir;
+    daytime().write(dir.file("daytime.pcap"));
+    auto p = Process::run("tcpview", {"-r", dir.file("daytime.pcap")});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    auto lines = segment_lines(out);
+    ASSERT_EQ(lines.size(), 8u) << out;
+    EXPECT_THAT(lines[0], ::testing::StartsWith(
+        "  1 0.000000 127.0.0.1.52875 > 127.0.0.1.13: Flags [S], seq 0, win 512, options [mss 65495,"
+        "sackOK,TS val 1000 ecr 0,nop,wscale 7], length 0  | handshake 1/3"));
+    EXPECT_THAT(lines[3], HasSubstr("Flags [P.], seq 1:27, ack 1, win 512, length 26  | data: 26 bytes"));
+    EXPECT_THAT(out, HasSubstr("closed first:  by the server (FIN, segment 6)"));
+    EXPECT_THAT(out, HasSubstr("server > client: 26 bytes in 4 segments"));
+}
+
+TEST(Tcpview, FilterExpressionSelectsAConnection)
+{
+    TempDir dir;
+    C a = daytime(13), b = daytime(9877);
+    for (const auto &f : b.frames())
+        a.frames().push_back(f);
+    a.write(dir.file("two.pcap"));
+    auto p = Process::run("tcpview", {"-r", dir.file("two.pcap"), "port", "9877"});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0");
+    auto lines = segment_lines(out);
+    EXPECT_EQ(lines.size(), 8u) << out;
+    for (const auto &l : lines)
+        EXPECT_THAT(l, Not(HasSubstr(".13:"))) << out;
+    EXPECT_THAT(out, Not(HasSubstr("connection 2")));
+
+    auto q = Process::run("tcpview", {"-c", "3", "-r", dir.file("two.pcap")});
+    EXPECT_EQ(segment_lines(q.read_rest()).size(), 3u);
+    EXPECT_EQ(q.wait().describe(), "exit 0");
+}
+
+TEST(Tcpview, ReadsCookedAndRawCaptures)
+{
+    TempDir dir;
+    for (int link : {wire::link_linux_sll, wire::link_linux_sll2, wire::link_raw}) {
+        SCOPED_TRACE(link);
+        C c = daytime();
+        std::vector<Frame> frames;
+        for (const auto &spec : c.specs())
+            frames.push_back({1700000000000000, frame(link, spec)});
+        write_pcap(dir.file("cooked.pcap"), link, frames);
+        auto p = Process::run("tcpview", {"-r", dir.file("cooked.pcap")});
+        std::string out = p.read_rest();
+        EXPECT_EQ(p.wait().describe(), "exit 0");
+        EXPECT_EQ(segment_lines(out).size(), 8u) << out;
+        EXPECT_THAT(out, HasSubstr("orderly: FIN and ACK in both directions"));
+    }
+}
+
+TEST(Tcpview, EmptyCaptureSaysSo)
+{
+    TempDir dir;
+    write_pcap(dir.file("empty.pcap"), wire::link_ethernet, {});
+    auto p = Process::run("tcpview", {"-r", dir.file("empty.pcap")});
+    EXPECT_THAT(p.read_rest(), HasSubstr("no TCP segments captured"));
+    EXPECT_EQ(p.wait().describe(), "exit 0");
+}
+
+TEST(Tcpview, ErrorsNameTheProblem)
+{
+    TempDir dir;
+    auto missing = Process::run("tcpview", {"-r", dir.file("missing.pcap")});
+    EXPECT_EQ(missing.wait().describe(), "exit 1");
+    EXPECT_THAT(missing.stderr_text(), HasSubstr("tcpview: cannot read " + dir.file("missing.pcap")));
+
+    daytime().write(dir.file("d.pcap"));
+    auto filter = Process::run("tcpview", {"-r", dir.file("d.pcap"), "port", "nonsense"});
+    EXPECT_EQ(filter.wait().describe(), "exit 1");
+    EXPECT_THAT(filter.stderr_text(), HasSubstr("bad filter \"tcp and (port nonsense)\""));
+
+    for (std::vector<std::string> args : {std::vector<std::string>{"-x"},
+                                          {"--run", "only-a-server"},
+                                          {"-r", "a", "-w", "b"},
+                                          {"-c", "zero"}}) {
+        auto p = Process::run("tcpview", args);
+        EXPECT_EQ(p.wait().describe(), "exit 1");
+        EXPECT_THAT(p.stderr_text(), HasSubstr("usage: tcpview [-i interface]"));
+    }
+}
+
+TEST(Tcpview, WithoutPrivilegeOneLineAndNonZeroExit)
+{
+    TempDir dir;
+    daytime().write(dir.file("d.pcap"));
+    const std::string tcpview = program_path("tcpview");
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{}, {"port", "9877"},
+          {"--run", "echo listening on 0.0.0.0, port 1; sleep 5", "--run", "true"}}) {
+        std::vector<std::string> argv = {program_path("dropcaps"), tcpview};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto p = Process::start(argv);
+        std::string out = p.read_rest();
+        auto st = p.wait();
+        if (st.exited && st.code == 125)
+            GTEST_SKIP() << "cannot drop capabilities here: " << p.stderr_text();
+        EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
+        std::string err = p.stderr_text();
+        EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+        EXPECT_THAT(err, HasSubstr("tcpview: capturing on lo needs root or the capabilities "
+                                   "CAP_NET_RAW and CAP_NET_ADMIN"));
+        EXPECT_THAT(err, HasSubstr("sudo setcap cap_net_raw,cap_net_admin=eip " + tcpview));
+        EXPECT_THAT(err, HasSubstr("tcpview -r FILE"));
+        EXPECT_EQ(out, "");  // nothing was started
+    }
+    // Reading a file needs no privilege.
+    auto r = Process::start({program_path("dropcaps"), tcpview, "-r", dir.file("d.pcap")});
+    EXPECT_EQ(segment_lines(r.read_rest()).size(), 8u);
+    EXPECT_EQ(r.wait().describe(), "exit 0") << r.stderr_text();
+}
