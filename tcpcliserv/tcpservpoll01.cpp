@@ -100,16 +100,16 @@ int main(int argc, char **argv)
         }
 
         // Every client poll() reported: readable, writable, closed or reset.
-        size_t kept = 0;
-        for (size_t i = 0; i < clients.size(); i++) {
+        for (size_t i = 0; i < clients.size();) {
             if (fds[i + 1].revents != 0 && !serve(clients[i])) {
                 Close(clients[i].fd);
+                clients.erase(clients.begin() + i);  // and its pollfd, to stay in step
+                fds.erase(fds.begin() + i + 1);
                 accepting = true;  // a descriptor is free again
                 continue;
             }
-            clients[kept++] = std::move(clients[i]);
+            i++;
         }
-        clients.resize(kept);
 
         if (fds[0].revents & POLLIN) {  // a new client
             clilen = sizeof cliaddr;

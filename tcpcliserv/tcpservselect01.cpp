@@ -107,17 +107,16 @@ int main(int argc, char **argv)
         }
 
         // Every client select() reported: readable, writable, closed or reset.
-        size_t kept = 0;
-        for (size_t i = 0; i < clients.size(); i++) {
+        for (size_t i = 0; i < clients.size();) {
             int fd = clients[i].fd;
             if ((FD_ISSET(fd, &rset) || FD_ISSET(fd, &wset)) && !serve(clients[i])) {
                 Close(fd);
+                clients.erase(clients.begin() + i);
                 accepting = true;  // a descriptor is free again
                 continue;
             }
-            clients[kept++] = std::move(clients[i]);
+            i++;
         }
-        clients.resize(kept);
 
         if (FD_ISSET(listenfd, &rset)) {  // a new client
             clilen = sizeof cliaddr;
