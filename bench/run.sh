@@ -4,9 +4,11 @@
 # lab's echo servers, tcpserv00 and tcpserv01, when built) under the same
 # load, over a small grid; a Markdown table, a CSV file and a chart.
 #
-# Usage: bench/run.sh BUILD_DIR [--quick] [--clients "1 4 16 64"] [--out DIR]
-#   --quick    a smoke run: 1 and 16 clients, a tenth of the requests
+# Usage: bench/run.sh BUILD_DIR [--quick] [--clients "1 4 16 64"] [--repeat N] [--out DIR]
+#   --quick    a smoke run: 1 and 16 clients, a tenth of the requests, once
 #   --clients  the numbers of concurrent clients to try
+#   --repeat   run each point N times and keep the median by requests/s
+#              (default 3: one unlucky run on a busy machine is common)
 #   --out      where results.csv, results.md and chart.svg go
 #              (default BUILD_DIR/bench/designs/results)
 #
@@ -21,18 +23,20 @@
 # loads it, stops it and reports; the exact line is in the CSV's command.
 set -euo pipefail
 
-usage() { echo "usage: bench/run.sh BUILD_DIR [--quick] [--clients \"1 4 16 64\"] [--out DIR]" >&2; exit 1; }
+usage() { echo "usage: bench/run.sh BUILD_DIR [--quick] [--clients \"1 4 16 64\"] [--repeat N] [--out DIR]" >&2; exit 1; }
 
 [ $# -ge 1 ] || usage
 build=$1
 shift
 quick=0
 clients="1 4 16 64"
+repeat=3
 out=""
 while [ $# -gt 0 ]; do
     case $1 in
-    --quick) quick=1; clients="1 16" ;;
+    --quick) quick=1; clients="1 16"; repeat=1 ;;
     --clients) [ $# -ge 2 ] || usage; clients=$2; shift ;;
+    --repeat) [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || usage; repeat=$2; shift ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift ;;
     *) usage ;;
     esac
@@ -91,7 +95,8 @@ header=$("$loadgen" --csv --header)
 echo "scenario,$header,command" >"$csv"
 for scen in "${scenarios[@]}"; do
     IFS='|' read -r sname sopts stotal <<<"$scen"
-    [ $quick = 1 ] && stotal=$((stotal / 10))
+    minr=10
+    [ $quick = 1 ] && stotal=$((stotal / 10)) && minr=2
     echo "== $sname ($sopts), $stotal requests per run"
     for entry in "${servers[@]}"; do
         IFS='|' read -r label prog popts <<<"$entry"
@@ -107,16 +112,23 @@ for scen in "${scenarios[@]}"; do
         line="   $label:"
         for c in $clients; do
             r=$((stotal / c))
-            [ $r -ge 1 ] || r=1
-            # shellcheck disable=SC2086  # the options are words on purpose
+            [ $r -ge $minr ] || r=$minr  # enough requests per client to measure
             cmd="loadgen -l $label -c $c -n $r $opts -- $prog $popts 0"
-            # shellcheck disable=SC2086
-            if result=$(cd "$build" && timeout 300 "$loadgen" --csv -l "$label" -c "$c" -n "$r" $opts -- "$build/$prog" $popts 0); then
-                :
-            elif [ $? -ne 2 ] || [ -z "$result" ]; then  # 2: some requests failed, still a result
-                echo "   $label with $c clients: loadgen failed" >&2
-                continue
-            fi
+            runs=""
+            for _ in $(seq "$repeat"); do
+                # shellcheck disable=SC2086  # the options are words on purpose
+                if result=$(cd "$build" && timeout 300 "$loadgen" --csv -l "$label" -c "$c" -n "$r" $opts -- "$build/$prog" $popts 0); then
+                    :
+                elif [ $? -ne 2 ] || [ -z "$result" ]; then  # 2: some requests failed, still a result
+                    echo "   $label with $c clients: loadgen failed" >&2
+                    continue
+                fi
+                runs="$runs$result"$'\n'
+            done
+            [ -n "$runs" ] || continue
+            # The median run by requests/s (field 18), all its figures kept.
+            n=$(printf '%s' "$runs" | grep -c .)
+            result=$(printf '%s' "$runs" | sort -t, -k18,18 -g | sed -n "$(((n + 1) / 2))p")
             echo "$sname,$result,$cmd" >>"$csv"
             line="$line  ${c}c $(echo "$result" | cut -d, -f18)/s"
         done
@@ -134,7 +146,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "Machine: $cores cores ($cpu), $kernel; build type $buildtype."
     echo "Run: $started, load average before $load_before, after $load_after"
     echo "(a load above 0 means other work shared the cores: compare designs within one run)."
-    echo "Command: \`bench/run.sh BUILD_DIR$([ $quick = 1 ] && echo ' --quick')\` (clients: $clients)."
+    echo "Command: \`bench/run.sh BUILD_DIR$([ $quick = 1 ] && echo ' --quick')\` (clients: $clients; each point the median of $repeat run$([ "$repeat" = 1 ] || echo s) by requests/s)."
     echo
     awk -F, -v clients="$clients" '
     NR == 1 { next }

@@ -36,6 +36,7 @@
 
 #include <getopt.h>
 #include <netinet/tcp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -307,25 +308,35 @@ int start_server(const std::vector<std::string> &argv, Server &s)
     }
 }
 
-// SIGTERM, wait (SIGKILL after 5 s), and its CPU time from wait4(): the
-// process's own plus that of every child it reaped.
+// SIGTERM to the server's process group, then reap every process of it.
+// loadgen is a "child subreaper" (see main), so children the server leaves
+// behind are handed to us, not to init: the CPU time of all of them ends
+// up in our RUSAGE_CHILDREN, even of fork children the server had not yet
+// reaped when it was told to stop.
 CpuTime stop_server(Server &s)
 {
-    kill(s.pid, SIGTERM);
-    int status;
-    struct rusage ru {};
-    pid_t r = 0;
-    for (int i = 0; i < 500 && (r = wait4(s.pid, &status, WNOHANG, &ru)) == 0; i++)
-        pause_usec(10'000);
-    if (r == 0) {
-        killpg(s.pid, SIGKILL);
-        wait4(s.pid, &status, 0, &ru);
+    killpg(s.pid, SIGTERM);
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    for (;;) {
+        pid_t r = waitpid(-1, nullptr, WNOHANG);
+        if (r < 0 && errno == ECHILD)
+            break;  // all reaped
+        if (r > 0)
+            continue;
+        if (Clock::now() > deadline) {
+            killpg(s.pid, SIGKILL);  // it ignored SIGTERM: no more waiting
+            while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR)
+                ;
+            break;
+        }
+        pause_usec(1000);
     }
-    killpg(s.pid, SIGKILL);  // children it left behind, if any
     if (s.drain.joinable())
         s.drain.join();  // EOF once the whole group is gone
     close(s.out);
-    auto secs = [](const timeval &tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+    struct rusage ru {};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    auto secs = [](const timeval &tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
     return CpuTime{secs(ru.ru_utime), secs(ru.ru_stime)};
 }
 
@@ -422,6 +433,9 @@ int main(int argc, char **argv)
     Signal(SIGPIPE, SIG_IGN);  // a server that resets us: EPIPE, counted
 
     Server server;
+    // Orphans of the server come to us (see stop_server), not to init.
+    if (!o.server.empty() && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        err_sys("prctl(PR_SET_CHILD_SUBREAPER) error");
     if (!o.server.empty())
         o.port = std::to_string(start_server(o.server, server));
     Target target = resolve(o.host, o.port);
@@ -448,7 +462,7 @@ int main(int argc, char **argv)
         threads[static_cast<std::size_t>(i)].join();
 
     if (!o.server.empty())
-        cpu1 = stop_server(server);  // wait4(): children included
+        cpu1 = stop_server(server);  // every process of its group, reaped
     else if (have_cpu)
         have_cpu = read_proc_cpu(cpu_pid, cpu1);
 

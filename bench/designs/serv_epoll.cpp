@@ -108,14 +108,19 @@ int main(int argc, char **argv)
 
     struct epoll_event ready[64];
     for (;;) {
-        int timeout = -1;  // no timer: wait for I/O only
+        struct timespec ts {}, *timeout = nullptr;  // null: no timer, wait for I/O
         if (!timers.empty()) {
-            auto usec = std::chrono::duration_cast<std::chrono::microseconds>(timers.begin()->first - Clock::now()).count();
-            timeout = static_cast<int>(std::max<long long>((usec + 999) / 1000, 0));  // ms, rounded up
+            // epoll_pwait2() (Linux 5.11) takes a timespec: epoll_wait()'s
+            // milliseconds would round the 1 ms work time up to 2.
+            auto nsec = std::chrono::duration_cast<std::chrono::nanoseconds>(timers.begin()->first - Clock::now()).count();
+            nsec = std::max<long long>(nsec, 0);
+            ts.tv_sec = static_cast<time_t>(nsec / 1'000'000'000);
+            ts.tv_nsec = static_cast<long>(nsec % 1'000'000'000);
+            timeout = &ts;
         }
-        int n = epoll_wait(epfd, ready, 64, timeout);
+        int n = epoll_pwait2(epfd, ready, 64, timeout, nullptr);
         if (n < 0 && errno != EINTR)
-            err_sys("epoll_wait error");
+            err_sys("epoll_pwait2 error");
 
         auto now = Clock::now();
         for (int i = 0; i < n; i++) {

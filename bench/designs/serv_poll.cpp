@@ -4,7 +4,7 @@
 //
 // Usage: serv_poll [port]        (port 0: the kernel picks one)
 //
-// serv_select with poll(): an array of struct pollfd instead of three bit
+// serv_select with poll() (ppoll() here, for its finer timeout): an array of struct pollfd instead of three bit
 // sets, so no FD_SETSIZE limit and the events asked for (events) stay apart
 // from the events that happened (revents).  The kernel still scans the
 // whole array on every call, as with select().
@@ -66,14 +66,19 @@ int main(int argc, char **argv)
                 fds.push_back(pollfd{c.fd(), events, 0});
             }
         }
-        int timeout = INFTIM;
+        struct timespec ts {}, *timeout = nullptr;  // null: no timer, wait for I/O
         if (deadline != Clock::time_point::max()) {
-            // poll() counts in milliseconds: round up, never wake too early
-            auto usec = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
-            timeout = static_cast<int>(std::max<long long>((usec + 999) / 1000, 0));
+            // ppoll() takes a timespec: poll()'s milliseconds would round
+            // the 1 ms work time up to 2.
+            auto nsec = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now()).count();
+            nsec = std::max<long long>(nsec, 0);
+            ts.tv_sec = static_cast<time_t>(nsec / 1'000'000'000);
+            ts.tv_nsec = static_cast<long>(nsec % 1'000'000'000);
+            timeout = &ts;
         }
 
-        Poll(fds.data(), fds.size(), timeout);
+        if (ppoll(fds.data(), fds.size(), timeout, nullptr) < 0 && errno != EINTR)
+            err_sys("ppoll error");
 
         auto now = Clock::now();
         // Walk the clients, dropping closed ones in place (stable order).
