@@ -184,9 +184,8 @@ def score(checks):
     return sum(c.status == "pass" for c in counted), len(counted)
 
 
-def report_text(d, folder, build_result, checks, width=100):
+def report_text(d, where, build_result, checks, width=100):
     out = []
-    where = folder or "prebuilt programs"
     out.append(f"Grading exercise {d.name} ({where}) with the kit's {d.suite} checks\n")
     if build_result is not None:
         built = ", ".join(f"{n} {'built' if p else 'DID NOT BUILD'}"

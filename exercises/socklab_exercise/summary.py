@@ -31,8 +31,11 @@ def _clip(text):
 
 
 def _nice_value(value):
-    """std::optional prints as ("text") or (nullopt): say what it means."""
+    """std::optional prints as ("text") or (nullopt): say what it means;
+    6u is 6."""
     value = value.strip()
+    if re.fullmatch(r"-?\d+[uUlL]+", value):
+        return value.rstrip("uUlL")
     if value == "(nullopt)" or value == "nullopt":
         return "nothing (end of file, or no answer before the deadline)"
     m = re.fullmatch(r'\((".*")\)', value, re.S)
@@ -114,6 +117,11 @@ def summarize_failure(message):
     lines = [l.rstrip() for l in message.splitlines()]
     if lines and re.fullmatch(r"\S+:\d+|unknown file", lines[0]):
         lines = lines[1:]  # the kit's test source and line: nothing for a student
+    if "Google Test trace:" in lines:
+        # SCOPED_TRACE notes: the situation the check was in, minus the path.
+        at = lines.index("Google Test trace:")
+        notes = [re.sub(r"^\S+:\d+: ", "", l) for l in lines[at + 1:] if l.strip()]
+        lines = lines[:at] + [f"(while: {n})" for n in notes]
     if lines and lines[0] == "Failed":
         lines = lines[1:]  # ADD_FAILURE()'s header: the message follows
     # "stdout was:" right before "stderr was:": say it was empty.

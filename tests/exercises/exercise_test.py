@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The exercises' round trip, one step per ctest test:
+
+  generate   (fixture) writes the skeleton twice (same bytes?), the filled
+             skeleton and the broken fills; checks the labels: every one
+             once, in order, in the sources and in the README; checks that
+             filling the skeleton back in gives the solution byte for byte.
+  skeleton   the skeleton builds, and the grader fails it.
+  filled     the skeleton filled back in from the solution: full marks.
+  solution   the kit's own programs (the checks' compiled-in paths): full marks.
+  broken:N   a deliberately broken fill: exactly the checks it should fail
+             fail, every other passes.
+
+usage: exercise_test.py STEP EXERCISE --kit-build B --work DIR
+Each folder is built once, by the step that grades it, under DIR/EXERCISE/.
+"""
+
+import argparse
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+KIT = os.path.dirname(os.path.dirname(HERE))
+TOOL = os.path.join(KIT, "exercises", "socklab-exercise")
+
+# Where each exercise is defined, when not in exercises/labs/.
+DEFINITIONS = {"sample": os.path.join(HERE, "sample.exercise")}
+
+# Broken fills: the code a student might write, and the checks it must fail.
+# Everything not listed must still pass: a check that fails for a blank it
+# does not test is as wrong as one that passes a broken program.
+BROKEN = {
+    "sample": {
+        # listen() before bind(): listen binds an ephemeral port itself, so
+        # bind() then fails with EINVAL and the server exits.
+        "bind-listen-swapped": {
+            "swap": [("b", "c")],
+            "fails": ["ServerPrintsThePortItListensOn", "ServerEchoesBytesExactly",
+                      "ClientPrintsEachEchoedLine", "SecondServerOnTheSamePortFailsWithBindError",
+                      "ServerKeepsServingAfterAClientVanishes"],
+        },
+        # One read() of 4 bytes for the echo instead of a line: the client
+        # prints pieces of lines; the server's checks do not care.
+        "client-read-size": {
+            "with": {"i": "ssize_t n = Read(sockfd, recvline, 4);\nrecvline[n] = 0;\n"},
+            "fails": ["ClientPrintsEachEchoedLine"],
+        },
+    },
+    "lottery": {
+        "bind-listen-swapped": {
+            "swap": [("b", "c")],
+            "fails": ["FullSessionDrawsSixDistinctNumbersThenFull", "SeedMakesTheDrawReproducible",
+                      "ClientTranscriptMatchesTheHandout", "ClientAsksAgainOnInputThatIsNotACommand",
+                      "ServerAnswersUnknownCommandsAndGoesOn", "ServerReadsCommandsWhateverTheSegments",
+                      "ServerSurvivesAMebibyteOfGarbage",
+                      "ServerEndsCleanlyWhenAClientVanishesMidCommand",
+                      "SecondClientWaitsThenIsDropped", "SecondServerOnTheSamePortFailsInBind"],
+        },
+        # The handout's client: one read() for the answer, not a line.
+        "client-one-read": {
+            "with": {"j": "ssize_t n = Read(sockfd, recvline, sizeof(recvline) - 1);\n"
+                          "if (n == 0)\n"
+                          "    err_quit(\"LotteryClient: server terminated prematurely\");\n"
+                          "recvline[n] = 0;\n"},
+            "fails": ["ClientPrintsAnAnswerThatArrivesInPieces"],
+        },
+    },
+}
+
+
+def tool(*args, check=True, timeout=900):
+    r = subprocess.run([sys.executable, TOOL, *args], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise AssertionError(f"socklab-exercise {' '.join(args)}: exit {r.returncode}\n{r.stdout}")
+    return r
+
+
+def which(exercise):
+    d = DEFINITIONS.get(exercise)
+    return ["--def", d] if d else ["--lab", exercise]
+
+
+def grade(folder_or_none, kit_build, json_path, *extra):
+    args = ["grade"] + ([folder_or_none] if folder_or_none else []) + \
+        ["--kit-build", kit_build, "--json", json_path, *extra]
+    r = tool(*args, check=False)
+    print(r.stdout)
+    if r.returncode not in (0, 1):
+        raise AssertionError(f"the grader itself failed (exit {r.returncode})")
+    with open(json_path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+def sources_of(folder):
+    return sorted(f for f in os.listdir(folder) if f.endswith((".c", ".cpp", ".h", ".hpp")))
+
+
+def labels_in(text):
+    return re.findall(r"^[ \t]*// ---- \(([a-z]+)\) .* ----$", text, re.M)
+
+
+def expected_labels(n):
+    return [chr(ord("a") + i) for i in range(n)] if n <= 26 else None
+
+
+def step_generate(ex, work):
+    shutil.rmtree(os.path.join(work, ex), ignore_errors=True)
+    root = os.path.join(work, ex)
+    skel, again = os.path.join(root, "skeleton"), os.path.join(root, "skeleton-again")
+    tool("generate", *which(ex), "--into", skel)
+    tool("generate", *which(ex), "--into", again)
+
+    # Stable: the same input gives the same bytes, file for file.
+    names = sorted(os.listdir(skel))
+    check(names == sorted(os.listdir(again)), f"two runs wrote different files: {names}")
+    match, mismatch, errors = filecmp.cmpfiles(skel, again, names, shallow=False)
+    check(not mismatch and not errors, f"two runs differ in {mismatch + errors}")
+    shutil.rmtree(again)
+
+    # Labels: once each, (a), (b), ... in the order of the program files
+    # (the manifest lists them in label order), and in the README's table.
+    manifest = open(os.path.join(skel, ".socklab-exercise"), encoding="utf-8").read()
+    order = [w for line in manifest.splitlines() if line.startswith(("Program:", "Support:"))
+             for w in line.split()[1:] if "." in w]
+    order = [f for i, f in enumerate(order) if f not in order[:i]]
+    labels = []
+    for name in order:
+        text = open(os.path.join(skel, name), encoding="utf-8").read()
+        check("//@blank" not in text, f"{name}: a marker survived into the skeleton")
+        labels += labels_in(text)
+    check(labels and labels == expected_labels(len(labels)),
+          f"labels not once each and in order: {labels}")
+    readme = open(os.path.join(skel, "README.md"), encoding="utf-8").read()
+    table = re.findall(r"^\| \(([a-z]+)\) \|", readme, re.M)
+    check(table == labels, f"README lists {table}, the sources have {labels}")
+
+    # Filled back in from the solution = the solution, byte for byte.
+    filled, solution = os.path.join(root, "filled"), os.path.join(root, "solution")
+    shutil.copytree(skel, filled)
+    tool("fill", filled)
+    tool("generate", *which(ex), "--solution", "--into", solution)
+    for name in sources_of(solution):
+        check(filecmp.cmp(os.path.join(filled, name), os.path.join(solution, name), shallow=False),
+              f"{name}: filling the skeleton in did not give the solution back")
+        text = open(os.path.join(filled, name), encoding="utf-8").read()
+        check(not labels_in(text) and "//@blank" not in text, f"{name}: blanks or markers left")
+    shutil.rmtree(solution)
+
+    for name, spec in BROKEN.get(ex, {}).items():
+        folder = os.path.join(root, "broken-" + name)
+        shutil.copytree(skel, folder)
+        args = ["fill", folder]
+        for x, y in spec.get("swap", []):
+            args += ["--swap", f"{x},{y}"]
+        for label, code in spec.get("with", {}).items():
+            path = os.path.join(root, f"broken-{name}.{label}.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(code)
+            args += ["--with", f"{label}={path}"]
+        tool(*args)
+    print(f"{ex}: {len(labels)} blanks, stable, in order; fill gives the solution back")
+
+
+def built_all(report):
+    return report["build"] is None or all(report["build"]["programs"].values())
+
+
+def step_skeleton(ex, work, kit_build):
+    folder = os.path.join(work, ex, "skeleton")
+    report = grade(folder, kit_build, os.path.join(work, ex, "skeleton.json"), "--timeout-test", "8")
+    check(report["build"]["ok"] and built_all(report), "the skeleton must build as it is")
+    check(report["total"] > 0 and report["score"] < report["total"],
+          "the skeleton passed every check: the checks cannot see the blanks")
+
+
+def step_full_marks(report, what):
+    check(built_all(report), f"{what}: did not build")
+    check(report["total"] > 0 and report["score"] == report["total"],
+          f"{what}: {report['score']}/{report['total']}, expected full marks")
+
+
+def step_filled(ex, work, kit_build):
+    folder = os.path.join(work, ex, "filled")
+    step_full_marks(grade(folder, kit_build, os.path.join(work, ex, "filled.json")), "filled skeleton")
+
+
+def step_solution(ex, work, kit_build):
+    # The kit's own binaries: the checks' compiled-in paths, no override.
+    report = grade(None, kit_build, os.path.join(work, ex, "solution.json"),
+                   "--kit-programs", *which(ex))
+    step_full_marks(report, "the solution")
+
+
+def step_broken(ex, name, work, kit_build):
+    spec = BROKEN[ex][name]
+    folder = os.path.join(work, ex, "broken-" + name)
+    report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"),
+                   "--timeout-test", "12")
+    check(built_all(report), "the broken fill must still build")
+    failed = sorted(c["test"].split(".", 1)[1] for c in report["checks"] if c["status"] != "pass")
+    every = {c["test"].split(".", 1)[1] for c in report["checks"]}
+    unknown = sorted(set(spec["fails"]) - every)
+    check(not unknown, f"no such checks (renamed?): {unknown}")
+    check(failed == sorted(spec["fails"]),
+          f"failed {failed}\nexpected exactly {sorted(spec['fails'])}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("step")
+    p.add_argument("exercise")
+    p.add_argument("--kit-build", required=True)
+    p.add_argument("--work", required=True)
+    a = p.parse_args()
+    try:
+        if a.step == "generate":
+            step_generate(a.exercise, a.work)
+        elif a.step == "skeleton":
+            step_skeleton(a.exercise, a.work, a.kit_build)
+        elif a.step == "filled":
+            step_filled(a.exercise, a.work, a.kit_build)
+        elif a.step == "solution":
+            step_solution(a.exercise, a.work, a.kit_build)
+        elif a.step.startswith("broken:"):
+            step_broken(a.exercise, a.step.split(":", 1)[1], a.work, a.kit_build)
+        elif a.step == "list-broken":
+            print(";".join(BROKEN.get(a.exercise, {})))
+        else:
+            raise AssertionError(f"unknown step {a.step}")
+    except AssertionError as e:
+        print(f"FAILED: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
