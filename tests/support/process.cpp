@@ -65,8 +65,15 @@ std::vector<pid_t> all_pids()
 // State letter and parent of pid from /proc/pid/stat; false if gone.
 bool stat_of(pid_t pid, char &state, pid_t &ppid)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    try {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure &) {
+        // The process was reaped between opening and reading: read() fails
+        // with ESRCH, and libstdc++'s filebuf throws on a read error.
+        return false;
+    }
     size_t paren = text.rfind(')');  // the command name may hold spaces
     if (paren == std::string::npos)
         return false;
