@@ -11,7 +11,7 @@
 
 int main(int argc, char **argv)
 {
-    int sockfd;
+    int sockfd = -1;
     ssize_t n = 0;
     char recvline[MAXLINE + 1];
     struct sockaddr_in servaddr;

@@ -4,11 +4,13 @@
 //
 // usage: daytimetcpcli1 <IPaddress> [port]      (default 13)
 //
-// Observe: against daytimetcpsrv (one write of 26 bytes) the count is
-// usually 1; against daytimetcpsrv2 (26 writes of one byte) it is often
-// more, and it changes from run to run.  TCP delivers a byte stream, not
-// messages: how the bytes are split between reads is up to the network
-// and the timing, so a reader must loop until it has what it needs.
+// Observe: against daytimetcpsrv (one write of 26 bytes) the count is 1.
+// Against daytimetcpsrv2 (26 writes of one byte) it is usually 1 on
+// loopback too: the 26 writes were all queued before we read, and one
+// read() took them all.  Across a real network it is often more, and it
+// changes from run to run.  Either way the client cannot see how the
+// server wrote: TCP delivers a byte stream, not messages, so a reader
+// loops until it has what it needs (here: until EOF).
 #include "unp.h"
 
 int main(int argc, char **argv)

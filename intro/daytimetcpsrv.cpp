@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-    int listenfd, connfd;
+    int listenfd = -1, connfd = -1;
     struct sockaddr_in servaddr;
     char buff[MAXLINE];
     time_t ticks;
