@@ -13,6 +13,8 @@
 //                    unread: its own kernel sends RST instead of FIN.
 #include "unp.h"
 
+#include <poll.h>
+
 int main(int argc, char **argv)
 {
     if (argc != 4 && argc != 5)
@@ -34,8 +36,11 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     if (argc == 5) {
-        // The server may have closed already: this write still succeeds
-        // (it only reaches our kernel), the server's kernel answers RST.
+        // Wait (at most 2 s) until the server's FIN has arrived, so the late
+        // message surely meets a closed socket.  The write still succeeds:
+        // it only hands the bytes to our kernel; the server's answers RST.
+        struct pollfd pfd = {sockfd, POLLRDHUP, 0};
+        poll(&pfd, 1, 2000);
         if (writen(sockfd, argv[4], strlen(argv[4])) < 0)
             err_ret("late write");
         else
