@@ -10,9 +10,9 @@
 // moment, but signals are not queued, so SIGCHLD may be delivered fewer
 // than five times and each delivery reaps one child.  `ps -o
 // pid,stat,cmd --ppid <server pid>` shows the rest as zombies (Z).  To
-// make it happen every time, stop the server first (kill -STOP <pid>),
-// end the clients, then kill -CONT <pid>: one SIGCHLD for five children,
-// four zombies.  tcpserv04 reaps them all.
+// make it happen every time, start tcpcli04, stop the server (kill -STOP
+// <pid>), end tcpcli04 with Ctrl-D, then kill -CONT <pid>: one SIGCHLD for
+// five children, four zombies.  tcpserv04 reaps them all.
 #include "unp.h"
 #include "sigchld.h"
 
