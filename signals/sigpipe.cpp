@@ -67,7 +67,8 @@ int main(int argc, char **argv)
     // 1. The peer closes.  poll() returns when its FIN has arrived.
     Close(connfd);
     struct pollfd pfd = {sockfd, POLLIN, 0};
-    Poll(&pfd, 1, INFTIM);
+    if (Poll(&pfd, 1, 5000) == 0)
+        err_quit("sigpipe: no FIN from the peer within 5 s");
     printf("peer closed: FIN received (a read would return 0)\n");
 
     // 2. The first write is accepted: TCP cannot yet know the peer is gone.
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
     // Wait for that RST.  With events 0, poll() reports only POLLERR and
     // POLLHUP, which the RST sets; the FIN's POLLIN does not wake it.
     pfd.events = 0;
-    Poll(&pfd, 1, INFTIM);
+    if (Poll(&pfd, 1, 5000) == 0)
+        err_quit("sigpipe: no RST from the peer within 5 s");
     printf("RST received (poll: %s%s)\n", pfd.revents & POLLERR ? "POLLERR " : "",
            pfd.revents & POLLHUP ? "POLLHUP" : "");
 
