@@ -79,18 +79,20 @@ bool Tracker::all_finished() const
 Connection &Tracker::connection_for(const Segment &s)
 {
     bool opening = s.has(flag_syn) && !s.has(flag_ack);
-    for (auto it = connections_.rbegin(); it != connections_.rend(); ++it) {
-        const Side &a = it->side[client], &b = it->side[server];
-        bool same = (a.addr == s.src && a.port == s.sport && b.addr == s.dst && b.port == s.dport) ||
-                    (a.addr == s.dst && a.port == s.dport && b.addr == s.src && b.port == s.sport);
-        if (!same)
-            continue;
+    // One key for both directions: the two endpoints in a fixed order.
+    std::string a = s.src + "." + num(s.sport), b = s.dst + "." + num(s.dport);
+    std::string key = a < b ? a + " " + b : b + " " + a;
+    auto found = latest_.find(key);
+    if (found != latest_.end()) {
+        Connection &c = connections_[found->second];
         // The same four numbers again after the connection ended: the client
         // reused its port for a new connection.
-        if (opening && it->finished() && !(it->side[client].isn_known && it->side[client].isn == s.seq))
-            break;
-        return *it;
+        bool reused = opening && c.finished() &&
+                      !(c.side[client].isn_known && c.side[client].isn == s.seq);
+        if (!reused)
+            return c;
     }
+    latest_[key] = connections_.size();
 
     Connection c;
     c.id = static_cast<int>(connections_.size()) + 1;

@@ -17,6 +17,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace wire {
@@ -109,6 +110,8 @@ private:
     uint64_t count_ = 0;
     int64_t first_time_us_ = 0;
     std::deque<Connection> connections_;  // a deque: references stay valid
+    // The latest connection of each address/port pair (either direction).
+    std::unordered_map<std::string, size_t> latest_;
 };
 
 // The payload as a quoted string a terminal can show: printable ASCII as

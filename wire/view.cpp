@@ -138,8 +138,9 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
         out += "still open when the capture ended";
     out += "\n";
 
-    out += "  client > server: " + num(cl.bytes) + " bytes in " + num(cl.segments) + " segments\n";
-    out += "  server > client: " + num(sv.bytes) + " bytes in " + num(sv.segments) + " segments\n";
+    auto count = [](uint64_t n, const char *what) { return num(n) + " " + what + (n == 1 ? "" : "s"); };
+    out += "  client > server: " + count(cl.bytes, "byte") + " in " + count(cl.segments, "segment") + "\n";
+    out += "  server > client: " + count(sv.bytes, "byte") + " in " + count(sv.segments, "segment") + "\n";
     out += "  retransmissions: ";
     if (cl.retransmissions + sv.retransmissions == 0)
         out += "none\n";
