@@ -5,9 +5,9 @@
 // usage: eintr [-r] [port]
 //   without -r  the SIGCHLD handler is installed without SA_RESTART: the
 //               interrupted accept() returns -1 with errno EINTR.  The
-//               program prints that and calls accept() again (the book's
-//               tcpserv04 fix; tcpserv03 would die with "accept error:
-//               Interrupted system call").
+//               program prints that and calls accept() again (the fix
+//               the book makes in tcpserv03; tcpserv02 dies instead, with
+//               "accept error: Interrupted system call").
 //   -r          the handler is installed with SA_RESTART: after the handler
 //               the kernel restarts accept() itself, and the program never
 //               sees the interruption.
