@@ -211,10 +211,24 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
                     k = sc SUBSEP o[j] SUBSEP cl[i]
                     if (k in p99) other = other sprintf("%s%s %.1f", other == "" ? "" : ", ", o[j], p99[k])
                 }
-                line = line sprintf("%s%s clients: iterative %.1f ms (%s)", line == "" ? "" : "; ", cl[i], p99[ki], other)
+                line = line sprintf("%s%s client%s: iterative %.1f ms (%s)", line == "" ? "" : "; ", cl[i], cl[i] == 1 ? "" : "s", p99[ki], other)
             }
             if (line != "")
                 printf "- p99 with %s: %s.\n", sc == "work" ? "1 ms of work per request" : "one slow client", line
+            # Where it explodes: the fewest clients at which the iterative
+            # server has a p99 over 5 times the best of fork, thread, epoll.
+            for (i = 1; i <= n; i++) {
+                ki = sc SUBSEP "iterative" SUBSEP cl[i]
+                bestp = 0
+                for (j = 1; j <= 3; j++) {
+                    k = sc SUBSEP o[j] SUBSEP cl[i]
+                    if ((k in p99) && (bestp == 0 || p99[k] < bestp)) bestp = p99[k]
+                }
+                if ((ki in p99) && bestp > 0 && p99[ki] > 5 * bestp) {
+                    printf "  The iterative server'"'"'s p99 explodes (over 5x the best of fork, thread, epoll) from %s client%s on: %.1f ms vs %.1f ms.\n", cl[i], cl[i] == 1 ? "" : "s", p99[ki], bestp
+                    break
+                }
+            }
         }
     }' "$csv"
     echo
@@ -231,12 +245,12 @@ if command -v gnuplot >/dev/null 2>&1; then
     for scen in "${scenarios[@]}"; do
         sname=${scen%%|*}
         for l in $labels; do
-            awk -F, -v s="$sname" -v l="$l" 'NR > 1 && $1 == s && $2 == l && $12 > 0 { print $4, $19, $22 }' "$csv" >"$data/$sname-$l.dat"
+            awk -F, -v s="$sname" -v l="$l" 'NR > 1 && $1 == s && $2 == l && $12 > 0 { print $3, $19, $22 }' "$csv" >"$data/$sname-$l.dat"
         done
     done
     snames=""
     for scen in "${scenarios[@]}"; do snames="$snames ${scen%%|*}"; done
-    gnuplot <<EOF 2>"$data/gnuplot.log" || echo "bench/run.sh: gnuplot failed (see nothing drawn): $(tail -1 "$data/gnuplot.log")" >&2
+    gnuplot <<EOF 2>"$data/gnuplot.log" || echo "bench/run.sh: gnuplot failed: $(cat "$data/gnuplot.log")" >&2
 set terminal svg size 1600,820 dynamic font "sans,11" background "white"
 set output "$chart"
 set datafile separator " "
@@ -247,21 +261,22 @@ set grid
 set key top right font ",9" spacing 0.9
 set multiplot layout 2,4 title "Server designs on $cores cores, $kernel ($started)"
 labels = "$labels"
-array colors[11] = ["#1f77b4", "#d62728", "#2ca02c", "#98df8a", "#ff7f0e", "#ffbb78", "#9467bd", "#c5b0d5", "#8c564b", "#7f7f7f", "#e377c2"]
+dash(i) = i > 9 ? 2 : 1  # the lab's echo servers dashed
+array colors[11] = ["#1f77b4", "#d62728", "#2ca02c", "#bcbd22", "#ff7f0e", "#8c564b", "#9467bd", "#e377c2", "#17becf", "#7f7f7f", "#000000"]
 do for [s in "$snames"] {
     if (s eq word("$snames", 1)) { set key } else { unset key }  # one legend is enough
     set title s." : requests/s"
     unset logscale y
     set yrange [0:*]
     set xlabel "concurrent clients"
-    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt (i > 9 ? 2 : 1) title word(labels, i)
+    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt dash(i) title word(labels, i)
 }
 unset key
 do for [s in "$snames"] {
     set title s." : p99 latency (ms, log scale)"
     set logscale y
     set yrange [*:*]
-    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt (i > 9 ? 2 : 1) title word(labels, i)
+    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt dash(i) title word(labels, i)
 }
 unset multiplot
 EOF

@@ -4,7 +4,8 @@
 // Usage: loadgen [options] HOST PORT           a server already running
 //        loadgen [options] -- SERVER [ARG...]  start SERVER (it must print
 //                        "listening on <addr>, port <n>"; give it port 0),
-//                        load it, stop it with SIGTERM, and report its CPU
+//                        load it, stop it (SIGTERM to its process group),
+//                        and report the CPU time of all its processes
 //
 //   -c C      concurrent clients, one thread each (default 1)
 //   -n R      requests per client (default 100)
