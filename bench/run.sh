@@ -44,7 +44,6 @@ while [ $# -gt 0 ]; do
 done
 [ -d "$build" ] || { echo "bench/run.sh: no build directory $build (run make first)" >&2; exit 1; }
 build=$(cd "$build" && pwd)
-top=$(cd "$(dirname "$0")/.." && pwd)
 designs=$build/bench/designs
 loadgen=$designs/loadgen
 [ -x "$loadgen" ] || { echo "bench/run.sh: $loadgen is not built (run make first)" >&2; exit 1; }
@@ -289,11 +288,3 @@ cat "$md"
 echo
 echo "results: $md, $csv$([ -f "$chart" ] && echo ", $chart")"
 
-# Other benchmark topics that provide bench/<topic>/run.sh BUILD_DIR [--quick].
-for topic in readline filetransfer; do
-    if [ -x "$top/bench/$topic/run.sh" ]; then
-        echo
-        echo "===== bench/$topic ====="
-        if [ $quick = 1 ]; then "$top/bench/$topic/run.sh" "$build" --quick; else "$top/bench/$topic/run.sh" "$build"; fi
-    fi
-done
