@@ -179,7 +179,9 @@ int main(int argc, char **argv)
     try {
         dir.emplace(dirname);
     } catch (const std::system_error &e) {
-        err_quit("ftserver: cannot serve %s: %s error: %s", dirname, e.what(), e.code().message().c_str());
+        std::string call = e.what();  // "open: No such file or directory"
+        err_quit("ftserver: %s: %s error: %s", dirname, call.substr(0, call.find(':')).c_str(),
+                 e.code().message().c_str());
     }
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);                         //@blank (a) socket()

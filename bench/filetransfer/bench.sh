@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench.sh BUILD_DIR [SIZE_MIB] [RUNS] - moves one page-cached file over
+# loopback into a file with ftserver/ftclient, nc and socat -b 131072 (and,
+# for the lesson, with the handout's 256-byte segments, FTServer/FTClient),
+# interleaved in the same run, and prints the median rate of each.
+#
+# Each run times the whole copy, from starting the sending side until the
+# receiving side has exited with every byte written to its file (in the
+# page cache; nobody fsyncs).  The destination is removed between runs.
+set -eu
+build=${1:?usage: bench.sh BUILD_DIR [SIZE_MIB] [RUNS]}
+size_mib=${2:-1024}
+runs=${3:-5}
+ft=$build/filetransfer
+for p in ftserver ftclient FTServer FTClient; do
+    [ -x "$ft/$p" ] || { echo "bench.sh: build $p first: cmake --build $build --target $p" >&2; exit 1; }
+done
+command -v nc >/dev/null && command -v socat >/dev/null || { echo "bench.sh: needs nc and socat" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ftbench.XXXXXX")
+server_pid=
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir "$work/srv"
+src=$work/srv/src.bin
+head -c $((size_mib << 20)) /dev/urandom > "$src"
+cat "$src" > /dev/null   # into the page cache
+dst=$work/dst.bin
+
+now() { date +%s.%N; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_listen() { # port: until something listens there
+    for _ in $(seq 200); do
+        ss -Hltn "sport = :$1" | grep -q . && return 0
+        sleep 0.01
+    done
+    echo "bench.sh: nothing listens on port $1" >&2; exit 1
+}
+check() { # the copy must be complete and exact, or the figure means nothing
+    cmp -s "$src" "$dst" || { echo "bench.sh: $1 produced a wrong copy" >&2; exit 1; }
+    rm -f "$dst"
+}
+
+t_nc() {
+    local port; port=$(free_port)
+    nc -l 127.0.0.1 "$port" > "$dst" & local l=$!
+    wait_listen "$port"
+    local t0; t0=$(now)
+    nc -N 127.0.0.1 "$port" < "$src"
+    wait $l
+    echo "$(now) - $t0" | bc -l
+}
+t_socat() {
+    local port; port=$(free_port)
+    socat -b 131072 -u TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr OPEN:"$dst",creat,trunc & local l=$!
+    wait_listen "$port"
+    local t0; t0=$(now)
+    socat -b 131072 -u OPEN:"$src" TCP:127.0.0.1:"$port"
+    wait $l
+    echo "$(now) - $t0" | bc -l
+}
+t_ftclient() {
+    local t0; t0=$(now)
+    echo "src.bin $dst" | "$ft/ftclient" -f 127.0.0.1 "$ft_port"
+    echo "$(now) - $t0" | bc -l
+}
+t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per run
+    local out=$work/FTServer.out
+    "$ft/FTServer" 0 > "$out" 2>/dev/null & local s=$!
+    for _ in $(seq 200); do grep -q port "$out" && break; sleep 0.01; done
+    local port; port=$(sed -n 's/.*port //p' "$out")
+    local t0; t0=$(now)
+    "$ft/FTClient" 127.0.0.1 "$port" "$src" "$dst"
+    wait $s
+    echo "$(now) - $t0" | bc -l
+}
+
+"$ft/ftserver" -d "$work/srv" 0 > "$work/ftserver.out" 2>/dev/null & server_pid=$!
+for _ in $(seq 200); do grep -q port "$work/ftserver.out" && break; sleep 0.01; done
+ft_port=$(sed -n 's/.*port //p' "$work/ftserver.out")
+
+tools="ftclient nc socat FTClient"
+declare -A times
+for run in $(seq "$runs"); do
+    # A different order each round, so no tool always follows the same one.
+    order=$(echo $tools | tr ' ' '\n' | awk -v r="$run" '{a[NR]=$0} END {for (i=0;i<NR;i++) print a[(i+r)%NR+1]}')
+    for tool in $order; do
+        t=$("t_$tool"); check "$tool"
+        times[$tool]="${times[$tool]:-} $t"
+    done
+done
+
+echo "file: $size_mib MiB, page-cached, loopback, into a file; $runs runs each, interleaved; median"
+printf '%-34s %10s %10s\n' tool seconds MiB/s
+declare -A rate
+label() { case $1 in
+    ftclient) echo "ftserver/ftclient (sendfile)";;
+    nc) echo "nc (netcat-openbsd)";;
+    socat) echo "socat -b 131072";;
+    FTClient) echo "FTServer/FTClient (256-byte segments)";; esac; }
+for tool in $tools; do
+    med=$(printf '%s\n' ${times[$tool]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    rate[$tool]=$(echo "$size_mib / $med" | bc -l)
+    printf '%-34s %10.3f %10.0f\n' "$(label $tool)" "$med" "${rate[$tool]}"
+done
+best=${rate[nc]}
+[ "$(echo "${rate[socat]} > $best" | bc -l)" = 1 ] && best=${rate[socat]}
+printf 'ftclient / faster of nc and socat: %.2fx\n' "$(echo "${rate[ftclient]} / $best" | bc -l)"
+printf '256-byte segments / ftclient:      %.3fx\n' "$(echo "${rate[FTClient]} / ${rate[ftclient]}" | bc -l)"

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+#include "ft_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace socklab::test {
+
+TempDir::TempDir()
+{
+    const char *base = getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/socklab-ft.XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr)
+        ADD_FAILURE() << "mkdtemp " << tmpl << ": " << strerror(errno);
+    // Readable by all: a server may run as "nobody" (as_unprivileged).
+    chmod(tmpl.c_str(), 0755);
+    path_ = tmpl;
+}
+
+TempDir::~TempDir()
+{
+    nftw(
+        path_.c_str(),
+        [](const char *p, const struct stat *, int, FTW *) { return ::remove(p) < 0 ? 0 : 0; },
+        16, FTW_DEPTH | FTW_PHYS);
+}
+
+std::vector<std::string> TempDir::entries() const
+{
+    std::vector<std::string> names;
+    if (DIR *d = opendir(path_.c_str())) {
+        while (dirent *e = readdir(d))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                names.emplace_back(e->d_name);
+        closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string random_bytes(std::size_t n, unsigned seed)
+{
+    std::mt19937_64 gen(seed);
+    std::string s(n, '\0');
+    for (std::size_t i = 0; i < n; i += 8) {
+        std::uint64_t v = gen();
+        memcpy(s.data() + i, &v, std::min<std::size_t>(8, n - i));
+    }
+    return s;
+}
+
+std::string all_byte_values()
+{
+    std::string s(256, '\0');
+    for (int i = 0; i < 256; i++)
+        s[i] = static_cast<char>(i);
+    return s;
+}
+
+void write_file(const std::string &path, const std::string &bytes)
+{
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!f)
+        ADD_FAILURE() << "cannot write " << path;
+}
+
+std::string read_file(const std::string &path)
+{
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+bool exists(const std::string &path)
+{
+    struct stat st;
+    return lstat(path.c_str(), &st) == 0;
+}
+
+std::optional<std::vector<std::string>> as_unprivileged()
+{
+    if (geteuid() != 0)
+        return std::vector<std::string>{};
+    for (const char *p : {"/usr/bin/setpriv", "/bin/setpriv"})
+        if (access(p, X_OK) == 0)
+            return std::vector<std::string>{p, "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+    return std::nullopt;
+}
+
+// ------------------------------------------------------------ PausingRelay
+
+PausingRelay::PausingRelay(int server_port, std::size_t limit)
+    : listener_(unp::listen_tcp("127.0.0.1", "0")), server_port_(server_port), limit_(limit)
+{
+    port_ = unp::local_port(listener_.get());
+    if (pipe2(wake_, O_CLOEXEC) < 0)
+        ADD_FAILURE() << "pipe: " << strerror(errno);
+    thread_ = std::thread([this] { run(); });
+}
+
+PausingRelay::~PausingRelay()
+{
+    done_ = true;
+    char c = 'q';
+    ssize_t ignored = write(wake_[1], &c, 1);
+    (void)ignored;
+    thread_.join();
+    close(wake_[0]);
+    close(wake_[1]);
+}
+
+bool PausingRelay::wait_paused(Millis timeout) const
+{
+    return eventually([&] { return paused_.load(); }, timeout);
+}
+
+bool PausingRelay::finished(Millis timeout) const
+{
+    return eventually([&] { return done_.load(); }, timeout);
+}
+
+void PausingRelay::resume()
+{
+    resumed_ = true;
+    char c = 'c';
+    ssize_t ignored = write(wake_[1], &c, 1);
+    (void)ignored;
+}
+
+void PausingRelay::reset_both()
+{
+    reset_ = true;
+    char c = 'r';
+    ssize_t ignored = write(wake_[1], &c, 1);
+    (void)ignored;
+}
+
+namespace {
+void close_with_reset(unp::Fd &fd)
+{
+    if (!fd)
+        return;
+    linger lg{1, 0};
+    setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    fd.reset();
+}
+}  // namespace
+
+void PausingRelay::run()
+{
+    pollfd first[2] = {{listener_.get(), POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    if (poll(first, 2, static_cast<int>(kDefaultTimeout.count())) <= 0 || !(first[0].revents & POLLIN))
+        return;
+    unp::Fd client(accept(listener_.get(), nullptr, nullptr));
+    unp::Fd server;
+    try {
+        server = unp::connect_tcp("127.0.0.1", std::to_string(server_port_));
+    } catch (const std::exception &) {
+        return;
+    }
+    std::size_t passed = 0;
+    char buf[16384];
+    while (!done_) {
+        bool hold = passed >= limit_ && !resumed_;
+        if (hold)
+            paused_ = true;
+        pollfd fds[3] = {{client.get(), POLLIN, 0},
+                         // Paused: no longer read the server, but still notice it go.
+                         {server.get(), static_cast<short>(hold ? POLLRDHUP : POLLIN), 0},
+                         {wake_[0], POLLIN, 0}};
+        if (poll(fds, 3, 100) < 0)
+            break;
+        if (reset_) {
+            close_with_reset(client);
+            close_with_reset(server);
+            break;
+        }
+        if (fds[2].revents & POLLIN) {
+            char c;
+            ssize_t ignored = read(wake_[0], &c, 1);
+            (void)ignored;
+        }
+        if (fds[0].revents) {  // the client: its request, or its end
+            ssize_t n = read(client.get(), buf, sizeof buf);
+            if (n <= 0) {
+                close_with_reset(server);  // unread bytes are waiting: RST, as a dying process's kernel sends
+                break;
+            }
+            if (writen(server.get(), buf, static_cast<std::size_t>(n)) != n)
+                break;
+        }
+        if (fds[1].revents) {
+            std::size_t want = hold ? 0 : resumed_ ? sizeof buf : std::min(sizeof buf, limit_ - passed);
+            ssize_t n = want ? read(server.get(), buf, want) : 0;
+            if (n <= 0) {  // the server has gone: the client sees its end
+                client.reset();
+                break;
+            }
+            if (writen(client.get(), buf, static_cast<std::size_t>(n)) != n)
+                break;
+            passed += static_cast<std::size_t>(n);
+        }
+    }
+    done_ = true;
+}
+
+}  // namespace socklab::test

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// What the file transfer tests share: scratch directories, files with
+// known bytes, and a relay that stops a transfer in the middle on purpose.
+#ifndef SOCKLAB_FT_SUPPORT_HPP
+#define SOCKLAB_FT_SUPPORT_HPP
+
+#include "process.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace socklab::test {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with all it holds.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    const std::string &path() const { return path_; }
+    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
+    // Entries of the directory (names only, dot files too), sorted.
+    std::vector<std::string> entries() const;
+
+private:
+    std::string path_;
+};
+
+std::string random_bytes(std::size_t n, unsigned seed = 1);
+std::string all_byte_values();  // 0, 1, ..., 255
+void write_file(const std::string &path, const std::string &bytes);
+std::string read_file(const std::string &path);
+bool exists(const std::string &path);
+
+// When the tests run as root, permissions do not stop reads: servers that
+// must meet an unreadable file are started through setpriv as "nobody".
+// The argv prefix for that ({} when not root); nullopt if it is impossible.
+std::optional<std::vector<std::string>> as_unprivileged();
+
+// Relays one connection from a client to 127.0.0.1:server_port, passing
+// the server's bytes through only until `limit` of them have reached the
+// client: then the transfer stands still, mid-file, for as long as the
+// test likes (a killed server's last bytes and its FIN wait behind the
+// held ones: resume() lets them through).  If one side goes away the relay closes the other (with RST
+// when bytes are left unread, as the kernel would).
+class PausingRelay {
+public:
+    PausingRelay(int server_port, std::size_t limit);
+    ~PausingRelay();
+    PausingRelay(const PausingRelay &) = delete;
+    PausingRelay &operator=(const PausingRelay &) = delete;
+    int port() const { return port_; }
+    bool wait_paused(Millis timeout = kDefaultTimeout) const;  // limit reached
+    void resume();      // pass everything from now on
+    void reset_both();  // RST to the client and to the server, now
+    bool finished(Millis timeout = kDefaultTimeout) const;  // both sides closed
+
+private:
+    void run();
+    unp::Fd listener_;
+    int port_ = 0, server_port_;
+    std::size_t limit_;
+    int wake_[2] = {-1, -1};
+    std::atomic<bool> paused_{false}, done_{false}, reset_{false}, resumed_{false};
+    std::thread thread_;
+};
+
+}  // namespace socklab::test
+
+#endif  // SOCKLAB_FT_SUPPORT_HPP

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+// ftserver's wire protocol seen byte by byte (PROTOCOL.md), its log, and
+// what every program of the folder says about wrong arguments.
+#include "ft_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <regex>
+
+using namespace socklab::test;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+namespace {
+
+struct Reply {
+    int status = -1;
+    uint64_t size = 0;
+    std::string body;
+};
+
+struct Server {
+    Server()
+    {
+        proc = Process::run("ftserver", {"-d", served.path(), "0"});
+        port = proc.wait_for_port();
+    }
+    TempDir served;
+    Process proc = Process::start({"/bin/true"});
+    int port = 0;
+};
+
+void send_request(Client &c, const std::string &path)
+{
+    ASSERT_TRUE(c.send_u32(static_cast<uint32_t>(path.size())));
+    ASSERT_TRUE(c.send(path));
+}
+
+Reply recv_reply(Client &c)
+{
+    Reply r;
+    std::string hdr = c.recv_exact(9);
+    if (hdr.size() != 9) {
+        ADD_FAILURE() << "a reply header is 9 bytes; got " << hdr.size();
+        return r;
+    }
+    r.status = static_cast<unsigned char>(hdr[0]);
+    for (int i = 1; i < 9; i++)
+        r.size = (r.size << 8) | static_cast<unsigned char>(hdr[i]);
+    r.body = c.recv_exact(r.size);
+    return r;
+}
+
+}  // namespace
+
+TEST(FiletransferProtocol, ReplyIsStatusThenBigEndianSizeThenTheBytes)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    std::string bytes = random_bytes(70000, 4);  // 0x11170: three size bytes in use
+    write_file(srv.served / "f", bytes);
+    Client c(srv.port);
+    send_request(c, "f");
+    std::string hdr = c.recv_exact(9);
+    EXPECT_EQ(hdr, std::string("\0\0\0\0\0\0\x01\x11\x70", 9));
+    EXPECT_TRUE(c.recv_exact(70000) == bytes);
+}
+
+TEST(FiletransferProtocol, RefusalCarriesStatusAndReason)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    Client c(srv.port);
+    send_request(c, "nope");
+    Reply r = recv_reply(c);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.body, "no such file");
+}
+
+TEST(FiletransferProtocol, ManyRequestsOnOneConnection)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "a", "alpha");
+    write_file(srv.served / "b", "");
+    Client c(srv.port);
+    for (const char *p : {"a", "b", "missing", "a"})
+        send_request(c, p);  // pipelined: all four before any answer
+    EXPECT_EQ(recv_reply(c).body, "alpha");
+    EXPECT_EQ(recv_reply(c).size, 0u);
+    EXPECT_EQ(recv_reply(c).status, 1);
+    EXPECT_EQ(recv_reply(c).body, "alpha");
+}
+
+TEST(FiletransferProtocol, NulInPathIsRefusedAndTheConnectionGoesOn)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "ok", "ok");
+    Client c(srv.port);
+    send_request(c, std::string("ok\0/../../etc/passwd", 20));
+    Reply r = recv_reply(c);
+    EXPECT_EQ(r.status, 5);
+    EXPECT_THAT(r.body, HasSubstr("NUL"));
+    send_request(c, "ok");
+    EXPECT_EQ(recv_reply(c).body, "ok");
+}
+
+TEST(FiletransferProtocol, HugeLengthIsRefusedThenTheConnectionClosed)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "ok", "ok");
+    {
+        Client c(srv.port);
+        ASSERT_TRUE(c.send_u32(0xffffffffu));
+        Reply r = recv_reply(c);
+        EXPECT_EQ(r.status, 5);
+        EXPECT_THAT(r.body, HasSubstr("too long"));
+        EXPECT_TRUE(c.closed_by_peer());
+    }
+    Client next(srv.port);
+    send_request(next, "ok");
+    EXPECT_EQ(recv_reply(next).body, "ok");
+}
+
+TEST(FiletransferProtocol, FifoIsRefusedWithoutWaitingForAWriter)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    ASSERT_EQ(mkfifo((srv.served / "fifo").c_str(), 0644), 0);
+    Client c(srv.port);
+    send_request(c, "fifo");
+    Reply r = recv_reply(c);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_EQ(r.body, "not a regular file");
+}
+
+TEST(FiletransferProtocol, PathsInsideTheDirectoryAreServed)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    mkdir((srv.served / "sub").c_str(), 0755);
+    write_file(srv.served / "sub/f", "inside");
+    ASSERT_EQ(symlink("sub/f", (srv.served / "link").c_str()), 0);
+    char real[PATH_MAX];
+    ASSERT_NE(realpath(srv.served.path().c_str(), real), nullptr);
+    Client c(srv.port);
+    for (const std::string &p : std::vector<std::string>{"sub/f", "./sub/../sub/f", "link", std::string(real) + "/sub/f"}) {
+        send_request(c, p);
+        Reply r = recv_reply(c);
+        EXPECT_EQ(r.status, 0) << p << ": " << r.body;
+        EXPECT_EQ(r.body, "inside") << p;
+    }
+}
+
+TEST(Filetransfer, ServerLogsEachRequestOnOneLine)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "a", "12345");
+    TempDir here;
+    Process c = Process::run("ftclient", {"127.0.0.1", std::to_string(srv.port)}, {{}, here.path()});
+    c.write_stdin("a\nnope\na again\n");
+    c.close_stdin();
+    c.wait();
+    std::string log;
+    ASSERT_TRUE(eventually([&] {
+        log = srv.proc.stderr_text();
+        return std::count(log.begin(), log.end(), '\n') >= 4;
+    })) << log;
+    std::smatch m;
+    std::regex ok(R"(127\.0\.0\.1:(\d+) "a" ok 5 bytes)");
+    ASSERT_TRUE(std::regex_search(log, m, ok)) << log;
+    std::string port = m[1];
+    EXPECT_THAT(log, HasSubstr("127.0.0.1:" + port + " \"nope\" refused: no such file"));
+    // One connection for the whole session: the same client port throughout.
+    std::string rest = m.suffix();
+    EXPECT_THAT(rest, HasSubstr("127.0.0.1:" + port + " \"a\" ok 5 bytes"));
+}
+
+TEST(Filetransfer, ServerRefusesADirectoryItCannotOpen)
+{
+    Process p = Process::run("ftserver", {"-d", "/nonexistent/dir", "0"});
+    ExitStatus st = p.wait();
+    EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
+    EXPECT_THAT(p.stderr_text(), HasSubstr("ftserver: /nonexistent/dir: open error: No such file or directory"));
+}
+
+TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
+{
+    struct Case {
+        const char *prog;
+        std::vector<std::string> args;
+        const char *usage;
+    };
+    for (const Case &k : {Case{"FTServer", {}, "usage: FTServer <port>"},
+                          Case{"FTClient", {"127.0.0.1", "1"}, "usage: FTClient <IPaddress> <port> <remote-path> <local-file>"},
+                          Case{"ftserver", {"1", "2"}, "usage: ftserver [-d DIR] [port]"},
+                          Case{"ftclient", {"127.0.0.1"}, "usage: ftclient [-f] <host> <port>"}}) {
+        Process p = Process::run(k.prog, k.args);
+        ExitStatus st = p.wait();
+        EXPECT_TRUE(st.exited && st.code != 0) << k.prog << ": " << st.describe();
+        EXPECT_THAT(p.stderr_text(), StartsWith(k.usage)) << k.prog;
+    }
+}
+
+TEST(Filetransfer, ClientNamesTheServerItCannotReach)
+{
+    int port;
+    {
+        unp::Fd l = unp::listen_tcp("127.0.0.1", "0");
+        port = unp::local_port(l.get());
+    }
+    Process p = Process::run("ftclient", {"127.0.0.1", std::to_string(port)});
+    ExitStatus st = p.wait();
+    EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
+    EXPECT_THAT(p.stderr_text(), HasSubstr("connect error: 127.0.0.1 port " + std::to_string(port) + ": Connection refused"));
+}
