@@ -90,7 +90,7 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
     ssize_t n;
 
     for (;;) {
-        //@blank-begin (e) read(): the request's 4-byte length, with readn (0 bytes: the client is done)
+        //@blank-begin (a) read(): the request's 4-byte length, with readn (0 bytes: the client is done)
         n = readn(connfd, hdr, sizeof hdr);
         //@blank-end
         if (n == 0)
@@ -120,7 +120,7 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
             continue;
         }
         path.resize(len);
-        //@blank-begin (f) read(): the path itself, len bytes, with readn
+        //@blank-begin (b) read(): the path itself, len bytes, with readn
         n = readn(connfd, path.data(), len);
         //@blank-end
         if (n != static_cast<ssize_t>(len)) {
@@ -136,14 +136,14 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
                 return;
             continue;
         }
-        //@blank-begin (g) write(): the reply header, status ok and the file's size
+        //@blank-begin (c) write(): the reply header, status ok and the file's size
         if (!send_reply(connfd, ft::kOk, file.size)) {
             log_line(peer, path, std::string("client went away: ") + strerror(errno));
             return;
         }
         //@blank-end
         int err;
-        std::uint64_t sent = send_file(connfd, file.fd.get(), file.size, err);  //@blank (h) sendfile(): the file's bytes to the socket
+        std::uint64_t sent = send_file(connfd, file.fd.get(), file.size, err);  //@blank (d) sendfile(): the file's bytes to the socket
         if (sent != file.size) {
             // Closing now is the only way to tell the client: it counts the
             // bytes against the size and sees the transfer is short.
@@ -184,14 +184,14 @@ int main(int argc, char **argv)
                  e.code().message().c_str());
     }
 
-    listenfd = Socket(AF_INET, SOCK_STREAM, 0);                         //@blank (a) socket()
+    listenfd = Socket(AF_INET, SOCK_STREAM, 0);                         //@blank (e) socket()
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);     // restart at once after a stop
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind()
-    Listen(listenfd, LISTENQ);                                          //@blank (c) listen()
+    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (f) bind()
+    Listen(listenfd, LISTENQ);                                          //@blank (g) listen()
     print_listening(listenfd);
     fprintf(stderr, "ftserver: serving %s\n", dir->path().c_str());
 
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 
     for (;;) {
         clilen = sizeof cliaddr;
-        connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (d) accept()
+        connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (h) accept()
         std::string peer = Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen);
         if ((childpid = fork()) == 0) {
             Close(listenfd);  // the child serves one client and never accepts
