@@ -34,6 +34,7 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     struct file_segment segment;
     uint32_t pathlen, netlen;
+    char request[sizeof(uint32_t) + FT_PATHMAX];
     int32_t len = 0;
     ssize_t n = 0;
     long long received = 0;
@@ -55,10 +56,13 @@ int main(int argc, char **argv)
 
     Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (i) connect()
 
-    //@blank-begin (j) write(): the path's length in network byte order, then the path (argv[3])
+    // Length and path in one write: two small writes before a read can
+    // wait for a delayed ACK (Nagle's algorithm) on a real network.
+    //@blank-begin (j) write(): the path's length in network byte order, then the path (argv[3]), in one Writen
     netlen = htonl(pathlen);
-    Writen(sockfd, &netlen, sizeof netlen);
-    Writen(sockfd, argv[3], pathlen);
+    memcpy(request, &netlen, sizeof netlen);
+    memcpy(request + sizeof netlen, argv[3], pathlen);
+    Writen(sockfd, request, sizeof netlen + pathlen);
     //@blank-end
 
     for (;;) {

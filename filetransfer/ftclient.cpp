@@ -102,13 +102,15 @@ Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::strin
         if (sz > 0)
             chunk = static_cast<std::size_t>(sz);
     }
-    unsigned char hdr[ft::kRequestHeader], reply[ft::kReplyHeader];
+    unsigned char reply[ft::kReplyHeader];
     ssize_t n;
 
-    ft::put_u32(hdr, static_cast<std::uint32_t>(remote.size()));
-    //@blank-begin (k) write(): the request, its 4-byte length then the path, with writen
-    if (writen(sockfd, hdr, sizeof hdr) != sizeof hdr ||
-        writen(sockfd, remote.data(), remote.size()) != static_cast<ssize_t>(remote.size())) {
+    // Length and path in one write (see FTClient.cpp: Nagle and delayed ACKs).
+    std::string request(ft::kRequestHeader, '\0');
+    ft::put_u32(reinterpret_cast<unsigned char *>(request.data()), static_cast<std::uint32_t>(remote.size()));
+    request += remote;
+    //@blank-begin (k) write(): the request, its 4-byte length then the path, in one writen
+    if (writen(sockfd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
         err_ret("ftclient: %s: cannot send the request", shown(remote).c_str());
         return kBroken;
     }

@@ -57,7 +57,14 @@ bool send_reply(int connfd, ft::Status status, std::uint64_t size, const std::st
     unsigned char hdr[ft::kReplyHeader];
     hdr[0] = status;
     ft::put_u64(hdr + 1, status == ft::kOk ? size : reason.size());
-    if (writen(connfd, hdr, sizeof hdr) != sizeof hdr)
+    // MSG_MORE when file bytes follow: the header leaves in the same TCP
+    // segment as the first of them, instead of alone and then the file
+    // held back by Nagle's algorithm until the client ACKs the header.
+    int flags = status == ft::kOk && size > 0 ? MSG_MORE : 0;
+    ssize_t n;
+    while ((n = send(connfd, hdr, sizeof hdr, flags)) < 0 && errno == EINTR)
+        ;
+    if (n != sizeof hdr)  // 9 bytes into an empty send buffer: all or an error
         return false;
     return status == ft::kOk || writen(connfd, reason.data(), reason.size()) == static_cast<ssize_t>(reason.size());
 }

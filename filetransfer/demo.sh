@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# filetransfer/demo.sh BUILD_DIR - Practice 4 on loopback, checked as it
+# goes: the handout's session with FTServer/FTClient, a refused request,
+# then an ftclient session against ftserver with escapes that are refused
+# while the server goes on serving.  Exits non-zero if anything is off.
+set -eu
+
+bin=$(cd "${1:-build}" && pwd)/filetransfer
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+# wait_for FILE REGEX: until a line of FILE matches (5 s at most).
+wait_for() {
+    i=0
+    until grep -Eq "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ "$i" -le 100 ] || fail "no '$2' in $1: $(cat "$1" 2>/dev/null)"
+        sleep 0.05
+    done
+}
+
+# start NAME ARGS...: a server on a port the kernel picks; sets $port, $pid.
+start() {
+    name=$1
+    shift
+    "$bin/$name" "$@" 0 >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    pid=$!
+    pids="$pids $pid"
+    wait_for "$tmp/$name.out" 'listening on .*, port [0-9]+'
+    port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/$name.out")
+}
+
+indent() { sed 's/^/    /'; }
+
+mkdir "$tmp/home" "$tmp/here" "$tmp/served" "$tmp/outside"
+printf 'temp file\nfor test\nnetwork programming\n' >"$tmp/home/temp1"
+
+echo "--- 1. The handout's session: FTServer, then FTClient 127.0.0.1 <port> $tmp/home/temp1 ./temp1"
+start FTServer
+server=$pid
+(cd "$tmp/here" && "$bin/FTClient" 127.0.0.1 "$port" "$tmp/home/temp1" ./temp1) || fail "FTClient exited $?"
+wait "$server" || fail "FTServer exited $?"
+sed 's/^/server printed: /' "$tmp/FTServer.out" | indent
+sed 's/^/cat temp1: /' "$tmp/here/temp1" | indent
+cmp -s "$tmp/home/temp1" "$tmp/here/temp1" || fail "temp1 differs from the original"
+grep -qx "$tmp/home/temp1" "$tmp/FTServer.out" || fail "FTServer did not print the path"
+echo "    ok: an exact copy, in 256-byte segments ending with a 0-length one"
+
+echo "--- 2. FTClient asks for a file that does not exist"
+start FTServer
+server=$pid
+if (cd "$tmp/here" && "$bin/FTClient" 127.0.0.1 "$port" /no/such/file ./nofile) 2>"$tmp/err"; then
+    fail "FTClient succeeded for a missing file"
+fi
+wait "$server" || true  # the server reports the failed open and exits 1
+indent <"$tmp/err"
+grep -q 'No such file or directory' "$tmp/err" || fail "no reason shown"
+[ ! -e "$tmp/here/nofile" ] || fail "a local file was created"
+echo "    ok: the server's reason, exit status 1, no local file"
+
+echo "--- 3. ftserver -d served; one ftclient session, five requests"
+head -c 3000000 /dev/urandom >"$tmp/served/photo.jpg"
+mkdir "$tmp/served/docs"
+printf 'notes\n' >"$tmp/served/docs/notes.txt"
+printf 'secret\n' >"$tmp/outside/secret"
+ln -s "$tmp/outside/secret" "$tmp/served/escape"
+start ftserver -d "$tmp/served"
+printf 'photo.jpg\n../outside/secret\nescape\n%s\ndocs/notes.txt my-notes.txt\n' "$tmp/outside/secret" >"$tmp/requests"
+sed 's/^/typed: /' "$tmp/requests" | indent
+if (cd "$tmp/here" && "$bin/ftclient" 127.0.0.1 "$port" <"$tmp/requests") 2>"$tmp/err"; then
+    fail "ftclient exited 0 although three requests were refused"
+fi
+sed 's/^/client: /' "$tmp/err" | indent
+wait_for "$tmp/ftserver.err" 'my-notes|notes.txt'
+sed 's/^/server log: /' "$tmp/ftserver.err" | indent
+[ "$(grep -c 'outside the served directory' "$tmp/err")" -eq 3 ] || fail "three escapes should be refused"
+cmp -s "$tmp/served/photo.jpg" "$tmp/here/photo.jpg" || fail "photo.jpg differs"
+cmp -s "$tmp/served/docs/notes.txt" "$tmp/here/my-notes.txt" || fail "my-notes.txt differs"
+[ ! -e "$tmp/here/secret" ] && [ ! -e "$tmp/here/escape" ] || fail "a refused file appeared"
+ls -A "$tmp/here" | grep -q '^\.' && fail "a temporary file was left: $(ls -A "$tmp/here")"
+echo "    ok: two files copied exactly, three escapes refused, the server still serving"
+echo "filetransfer demo: all checks passed"
