@@ -45,6 +45,93 @@ enum Outcome { kDone, kRefused, kBroken };
 
 mode_t file_mode;  // 0666 less the umask: what open(O_CREAT) would have given
 
+// One line of input: fetch REMOTE-PATH into LOCAL-NAME (below main).
+Outcome get_one(int sockfd, const std::string &remote, std::string local, bool force);
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    int sockfd = -1, c, e, saved = 0, failures = 0;
+    bool force = false;
+    struct addrinfo hints, *res, *ai;
+
+    while ((c = getopt(argc, argv, "f")) != -1) {
+        if (c != 'f')
+            err_quit("usage: ftclient [-f] <host> <port>");
+        force = true;
+    }
+    if (argc - optind != 2)
+        err_quit("usage: ftclient [-f] <host> <port>");
+    const char *host = argv[optind], *port = argv[optind + 1];
+    Parse_port(port);
+    file_mode = umask(0);
+    umask(file_mode);
+    file_mode = 0666 & ~file_mode;
+
+    bzero(&hints, sizeof hints);
+    hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names
+    hints.ai_socktype = SOCK_STREAM;
+    if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
+        err_quit("ftclient: %s: %s", host, gai_strerror(e));
+    for (ai = res; ai != nullptr; ai = ai->ai_next) {  // the first address that answers
+        sockfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);  //@blank (i) socket()
+        if (sockfd < 0)
+            continue;
+        if (connect(sockfd, ai->ai_addr, ai->ai_addrlen) == 0)            //@blank (j) connect()
+            break;
+        saved = errno;
+        close(sockfd);
+        sockfd = -1;
+    }
+    freeaddrinfo(res);
+    if (sockfd < 0) {
+        errno = saved;
+        err_sys("connect error: %s port %s", host, port);
+    }
+
+    Signal(SIGPIPE, SIG_IGN);  // a server gone: EPIPE on write, reported
+    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+        Signal(signo, remove_tmp_and_die);  // Ctrl-C leaves no temporary file
+
+    bool prompt = isatty(STDIN_FILENO);
+    if (prompt)
+        printf("Type REMOTE-PATH [LOCAL-NAME]; an empty line or Ctrl-D ends.\n");
+    std::string line;
+    for (;;) {
+        if (prompt) {
+            printf("ftclient> ");
+            fflush(stdout);
+        }
+        if (!std::getline(std::cin, line))
+            break;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        std::vector<std::string> words;
+        for (std::size_t i = line.find_first_not_of(" \t"); i != std::string::npos;) {
+            std::size_t end = line.find_first_of(" \t", i);
+            words.push_back(line.substr(i, end - i));
+            i = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+        }
+        if (words.empty())
+            break;  // an empty line: done
+        if (words.size() > 2) {
+            err_msg("ftclient: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
+            failures++;
+            continue;
+        }
+        Outcome out = get_one(sockfd, words[0], words.size() > 1 ? words[1] : "", force);
+        if (out == kBroken)
+            exit(1);
+        if (out == kRefused)
+            failures++;
+    }
+    Close(sockfd);
+    return failures == 0 ? 0 : 1;
+}
+
+namespace {
+
 std::string base_name(std::string path)
 {
     while (path.size() > 1 && path.back() == '/')
@@ -146,7 +233,8 @@ Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::strin
             return kBroken;
         }
         for (ssize_t left = n; left > 0;) {
-            ssize_t m = splice(pipefd[0], nullptr, tmpfd, nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
+            ssize_t m;  // declared apart: the blank below must not hold it
+            m = splice(pipefd[0], nullptr, tmpfd, nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
             if (m < 0 && errno == EINTR)
                 continue;
             if (m <= 0) {
@@ -229,83 +317,3 @@ Outcome get_one(int sockfd, const std::string &remote, std::string local, bool f
 }
 
 }  // namespace
-
-int main(int argc, char **argv)
-{
-    int sockfd = -1, c, e, saved = 0, failures = 0;
-    bool force = false;
-    struct addrinfo hints, *res, *ai;
-
-    while ((c = getopt(argc, argv, "f")) != -1) {
-        if (c != 'f')
-            err_quit("usage: ftclient [-f] <host> <port>");
-        force = true;
-    }
-    if (argc - optind != 2)
-        err_quit("usage: ftclient [-f] <host> <port>");
-    const char *host = argv[optind], *port = argv[optind + 1];
-    Parse_port(port);
-    file_mode = umask(0);
-    umask(file_mode);
-    file_mode = 0666 & ~file_mode;
-
-    bzero(&hints, sizeof hints);
-    hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names
-    hints.ai_socktype = SOCK_STREAM;
-    if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
-        err_quit("ftclient: %s: %s", host, gai_strerror(e));
-    for (ai = res; ai != nullptr; ai = ai->ai_next) {  // the first address that answers
-        sockfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);  //@blank (i) socket()
-        if (sockfd < 0)
-            continue;
-        if (connect(sockfd, ai->ai_addr, ai->ai_addrlen) == 0)            //@blank (j) connect()
-            break;
-        saved = errno;
-        close(sockfd);
-        sockfd = -1;
-    }
-    freeaddrinfo(res);
-    if (sockfd < 0) {
-        errno = saved;
-        err_sys("connect error: %s port %s", host, port);
-    }
-
-    Signal(SIGPIPE, SIG_IGN);  // a server gone: EPIPE on write, reported
-    for (int signo : {SIGINT, SIGTERM, SIGHUP})
-        Signal(signo, remove_tmp_and_die);  // Ctrl-C leaves no temporary file
-
-    bool prompt = isatty(STDIN_FILENO);
-    if (prompt)
-        printf("Type REMOTE-PATH [LOCAL-NAME]; an empty line or Ctrl-D ends.\n");
-    std::string line;
-    for (;;) {
-        if (prompt) {
-            printf("ftclient> ");
-            fflush(stdout);
-        }
-        if (!std::getline(std::cin, line))
-            break;
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        std::vector<std::string> words;
-        for (std::size_t i = line.find_first_not_of(" \t"); i != std::string::npos;) {
-            std::size_t end = line.find_first_of(" \t", i);
-            words.push_back(line.substr(i, end - i));
-            i = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
-        }
-        if (words.empty())
-            break;  // an empty line: done
-        if (words.size() > 2) {
-            err_msg("ftclient: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
-            failures++;
-            continue;
-        }
-        Outcome out = get_one(sockfd, words[0], words.size() > 1 ? words[1] : "", force);
-        if (out == kBroken)
-            exit(1);
-        if (out == kRefused)
-            failures++;
-    }
-    Close(sockfd);
-    return failures == 0 ? 0 : 1;
-}

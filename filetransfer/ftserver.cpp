@@ -28,6 +28,68 @@
 #include <system_error>
 
 namespace {
+// Serves one client's requests until it closes the connection (below main).
+void serve(int connfd, const ft::ServedDir &dir, const std::string &peer);
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    int listenfd, connfd, on = 1, c;
+    pid_t childpid;
+    struct sockaddr_in servaddr, cliaddr;
+    socklen_t clilen;
+    const char *dirname = ".";
+
+    while ((c = getopt(argc, argv, "d:")) != -1) {
+        if (c != 'd')
+            err_quit("usage: ftserver [-d DIR] [port]");
+        dirname = optarg;
+    }
+    if (argc - optind > 1)
+        err_quit("usage: ftserver [-d DIR] [port]");
+    int port = optind < argc ? Parse_port(argv[optind]) : SERV_PORT;
+
+    std::optional<ft::ServedDir> dir;
+    try {
+        dir.emplace(dirname);
+    } catch (const std::system_error &e) {
+        std::string call = e.what();  // "open: No such file or directory"
+        err_quit("ftserver: %s: %s error: %s", dirname, call.substr(0, call.find(':')).c_str(),
+                 e.code().message().c_str());
+    }
+
+    listenfd = Socket(AF_INET, SOCK_STREAM, 0);                         //@blank (a) socket()
+    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);     // restart at once after a stop
+    bzero(&servaddr, sizeof servaddr);
+    servaddr.sin_family = AF_INET;
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind()
+    Listen(listenfd, LISTENQ);                                          //@blank (c) listen()
+    print_listening(listenfd);
+    fprintf(stderr, "ftserver: serving %s\n", dir->path().c_str());
+
+    sigchld_quiet(1);                    // the log says when a client is done
+    Signal(SIGCHLD, sig_chld_waitpid);   // reap every child: no zombies
+    Signal(SIGPIPE, SIG_IGN);            // a client gone mid-file: EPIPE, logged
+
+    for (;;) {
+        clilen = sizeof cliaddr;
+        connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (d) accept()
+        std::string peer = Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen);
+        if ((childpid = fork()) == 0) {
+            Close(listenfd);  // the child serves one client and never accepts
+            serve(connfd, *dir, peer);
+            Close(connfd);
+            exit(0);
+        }
+        if (childpid < 0)  // out of processes: turn this client away, keep serving
+            err_ret("ftserver: fork error, dropping %s", peer.c_str());
+        Close(connfd);  // the parent's copy: the child has its own
+    }
+}
+
+namespace {
 
 // One log line per request, written with one write(2) so the lines of
 // children serving at the same time never mix.
@@ -97,7 +159,7 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
     ssize_t n;
 
     for (;;) {
-        //@blank-begin (a) read(): the request's 4-byte length, with readn (0 bytes: the client is done)
+        //@blank-begin (e) read(): the request's 4-byte length, with readn (0 bytes: the client is done)
         n = readn(connfd, hdr, sizeof hdr);
         //@blank-end
         if (n == 0)
@@ -127,7 +189,7 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
             continue;
         }
         path.resize(len);
-        //@blank-begin (b) read(): the path itself, len bytes, with readn
+        //@blank-begin (f) read(): the path itself, len bytes, with readn
         n = readn(connfd, path.data(), len);
         //@blank-end
         if (n != static_cast<ssize_t>(len)) {
@@ -143,14 +205,15 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
                 return;
             continue;
         }
-        //@blank-begin (c) write(): the reply header, status ok and the file's size
+        //@blank-begin (g) write(): the reply header, status ok and the file's size
         if (!send_reply(connfd, ft::kOk, file.size)) {
             log_line(peer, path, std::string("client went away: ") + strerror(errno));
             return;
         }
         //@blank-end
         int err;
-        std::uint64_t sent = send_file(connfd, file.fd.get(), file.size, err);  //@blank (d) sendfile(): the file's bytes to the socket
+        std::uint64_t sent;  // declared apart: the blank below must not hold it
+        sent = send_file(connfd, file.fd.get(), file.size, err);  //@blank (h) sendfile(): the file's bytes to the socket
         if (sent != file.size) {
             // Closing now is the only way to tell the client: it counts the
             // bytes against the size and sees the transfer is short.
@@ -164,60 +227,3 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
 }
 
 }  // namespace
-
-int main(int argc, char **argv)
-{
-    int listenfd, connfd, on = 1, c;
-    pid_t childpid;
-    struct sockaddr_in servaddr, cliaddr;
-    socklen_t clilen;
-    const char *dirname = ".";
-
-    while ((c = getopt(argc, argv, "d:")) != -1) {
-        if (c != 'd')
-            err_quit("usage: ftserver [-d DIR] [port]");
-        dirname = optarg;
-    }
-    if (argc - optind > 1)
-        err_quit("usage: ftserver [-d DIR] [port]");
-    int port = optind < argc ? Parse_port(argv[optind]) : SERV_PORT;
-
-    std::optional<ft::ServedDir> dir;
-    try {
-        dir.emplace(dirname);
-    } catch (const std::system_error &e) {
-        std::string call = e.what();  // "open: No such file or directory"
-        err_quit("ftserver: %s: %s error: %s", dirname, call.substr(0, call.find(':')).c_str(),
-                 e.code().message().c_str());
-    }
-
-    listenfd = Socket(AF_INET, SOCK_STREAM, 0);                         //@blank (e) socket()
-    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);     // restart at once after a stop
-    bzero(&servaddr, sizeof servaddr);
-    servaddr.sin_family = AF_INET;
-    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
-    servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (f) bind()
-    Listen(listenfd, LISTENQ);                                          //@blank (g) listen()
-    print_listening(listenfd);
-    fprintf(stderr, "ftserver: serving %s\n", dir->path().c_str());
-
-    sigchld_quiet(1);                    // the log says when a client is done
-    Signal(SIGCHLD, sig_chld_waitpid);   // reap every child: no zombies
-    Signal(SIGPIPE, SIG_IGN);            // a client gone mid-file: EPIPE, logged
-
-    for (;;) {
-        clilen = sizeof cliaddr;
-        connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (h) accept()
-        std::string peer = Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen);
-        if ((childpid = fork()) == 0) {
-            Close(listenfd);  // the child serves one client and never accepts
-            serve(connfd, *dir, peer);
-            Close(connfd);
-            exit(0);
-        }
-        if (childpid < 0)  // out of processes: turn this client away, keep serving
-            err_ret("ftserver: fork error, dropping %s", peer.c_str());
-        Close(connfd);  // the parent's copy: the child has its own
-    }
-}
