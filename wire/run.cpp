@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <regex>
 #include <vector>
 
 namespace wire {
@@ -161,6 +161,23 @@ void show(std::ostream &out, const char *who, const std::vector<std::string> &li
         out.flush();
 }
 
+// The port of a "listening on <addr>, port <n>" line, or -1.
+int listening_port(const std::string &line)
+{
+    const std::string head = "listening on ", tail = ", port ";
+    size_t at = line.find(head);
+    size_t p = at == std::string::npos ? at : line.find(tail, at + head.size());
+    if (p == std::string::npos)
+        return -1;
+    size_t digits = p + tail.size(), end = digits;
+    while (end < line.size() && end - digits < 5 && isdigit(static_cast<unsigned char>(line[end])))
+        ++end;
+    if (end == digits)
+        return -1;
+    int port = std::stoi(line.substr(digits, end - digits));
+    return port <= 65535 ? port : -1;
+}
+
 }  // namespace
 
 std::string substitute_port(std::string command, int port)
@@ -186,7 +203,6 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         fprintf(stderr, "tcpview: cannot start the server: %s\n", strerror(errno));
         return 1;
     }
-    static const std::regex listening("listening on (.+), port ([0-9]+)");
     int port = -1;
     auto deadline = Clock::now() + ms(o.startup_seconds);
     while (port < 0) {
@@ -202,11 +218,9 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         poll(&p, 1, 50);
         auto lines = server.read_lines();
         show(out, "server", lines);
-        for (const auto &l : lines) {
-            std::smatch m;
-            if (port < 0 && std::regex_search(l, m, listening))
-                port = std::stoi(m[2]);
-        }
+        for (const auto &l : lines)
+            if (port < 0)
+                port = listening_port(l);
         if (port < 0 && server.eof()) {
             while (!server.exited())
                 poll(nullptr, 0, 10);

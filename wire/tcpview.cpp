@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // tcpview - see what a lab's programs do on the wire, annotated.
 //
-// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [filter expression]
-//        tcpview [-w file] [--drain seconds] --run 'server command' --run 'client command with {port}' [filter]
+// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]
+//        tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command with {port}' [filter]
 //
 // Captures TCP on the loopback interface (or -i interface), or reads a
 // capture file (-r, no privilege needed), and prints each segment in
@@ -37,8 +37,8 @@
 namespace {
 
 const char *const usage_text =
-    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [filter expression]\n"
-    "       tcpview [-w file] [--drain seconds] --run 'server command' --run 'client command "
+    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]\n"
+    "       tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command "
     "with {port}' [filter expression]";
 
 volatile std::sig_atomic_t stop_requested = 0;
@@ -134,13 +134,14 @@ int main(int argc, char **argv)
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "+i:w:r:c:th", long_options, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:w:r:c:tXh", long_options, nullptr)) != -1) {
         char *end = nullptr;
         switch (c) {
         case 'i': interface = optarg; break;
         case 'w': write_path = optarg; break;
         case 'r': read_path = optarg; break;
         case 't': view.absolute_time = true; break;
+        case 'X': view.hex = true; break;
         case 'R': run.push_back(optarg); break;
         case 'c':
             count = strtol(optarg, &end, 10);

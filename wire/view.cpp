@@ -69,6 +69,31 @@ std::string options_text(const Segment &s, uint32_t peer_isn)
     return out;
 }
 
+std::string hex_dump(const Segment &s)
+{
+    std::string out;
+    const auto &p = s.payload;
+    for (size_t row = 0; row < p.size(); row += 16) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "\t0x%04zx:  ", row);
+        out += buf;
+        std::string ascii;
+        for (size_t i = row; i < row + 16; ++i) {
+            if (i < p.size()) {
+                std::snprintf(buf, sizeof buf, "%02x", p[i]);
+                out += buf;
+                ascii += (p[i] >= 0x20 && p[i] < 0x7f) ? static_cast<char>(p[i]) : '.';
+            } else {
+                out += "  ";
+            }
+            if (i % 2 == 1)
+                out += ' ';
+        }
+        out += " " + ascii + "\n";
+    }
+    return out;
+}
+
 std::string format_line(const Segment &s, const Annotated &a, const Tracker &t, bool absolute_time)
 {
     std::string line = pad_left(num(a.number), 3) + " " +
@@ -180,6 +205,8 @@ void Viewer::segment(const Segment &s)
 {
     Annotated a = tracker_.add(s);
     out_ << format_line(s, a, tracker_, options_.absolute_time) << '\n';
+    if (options_.hex)
+        out_ << hex_dump(s);
     out_.flush();
 }
 

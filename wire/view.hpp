@@ -20,7 +20,12 @@ struct ViewOptions {
     bool absolute_time = false;  // time of day (tcpdump) instead of seconds since the first segment
     int server_port = -1;        // names the server when no SYN was captured
     size_t table_rows = 30;      // rows of the seq/ack table shown per connection
+    bool hex = false;            // the payload in hex and ASCII under each line (tcpdump -X)
 };
+
+// The captured payload as tcpdump -X shows bytes: offset, 16 bytes in hex,
+// the same as ASCII ('.' for the unprintable), one line each.
+std::string hex_dump(const Segment &s);
 
 // The options as tcpdump prints them: "mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7".
 // SACK edges are shown relative to peer_isn.

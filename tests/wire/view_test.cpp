@@ -297,3 +297,27 @@ TEST(View, AbsoluteTimeOfDay)
     v.frame(wire::link_ethernet, c.frames()[0].time_us, c.frames()[0].bytes);
     EXPECT_THAT(out.str(), ::testing::MatchesRegex("  1 [0-9][0-9]:[0-9][0-9]:[0-9][0-9]\\.000100 127.*\n"));
 }
+
+TEST(View, HexDumpAsTcpdumpXShowsIt)
+{
+    wire::Segment s;
+    std::string text = "Sat Nov 21 11:14:34 2026\r\n";
+    s.payload.assign(text.begin(), text.end());
+    s.length = static_cast<uint32_t>(text.size());
+    EXPECT_EQ(wire::hex_dump(s),
+              "\t0x0000:  5361 7420 4e6f 7620 3231 2031 313a 3134  Sat Nov 21 11:14\n"
+              "\t0x0010:  3a33 3420 3230 3236 0d0a                 :34 2026..\n");
+    s.payload.clear();
+    EXPECT_EQ(wire::hex_dump(s), "");
+
+    // tcpview -X: the dump follows its segment's line.
+    C c = daytime();
+    std::ostringstream out;
+    wire::ViewOptions options;
+    options.hex = true;
+    wire::Viewer v(out, options);
+    for (const auto &f : c.frames())
+        v.frame(wire::link_ethernet, f.time_us, f.bytes);
+    EXPECT_THAT(out.str(), HasSubstr("length 26  | data: 26 bytes written by the server: \"Sat Nov 21 11:04:47 2026\\r\\n\"\n"
+                                     "\t0x0000:  5361 7420 4e6f 7620 3231 2031 313a 3034  Sat Nov 21 11:04\n"));
+}
