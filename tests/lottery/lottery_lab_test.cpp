@@ -293,8 +293,10 @@ TEST(LotteryLab, SecondClientWaitsThenIsDropped)
 
     ExitStatus st = second.wait();
     EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
+    // Reset in the backlog: the read fails, or (on a slow machine, if the
+    // command left after the reset) the write does.
     EXPECT_THAT(second.stderr_text(),
-                MatchesRegex("(.*Connection reset by peer|.*server terminated prematurely)\n"));
+                MatchesRegex("(.*Connection reset by peer|.*Broken pipe|.*server terminated prematurely)\n"));
 }
 
 // Requirement 2: two servers on one port.  The second's bind() fails, it

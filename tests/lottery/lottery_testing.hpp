@@ -71,9 +71,11 @@ inline std::string draw_problem(const std::vector<int> &drawn)
 }
 
 // Reads what a server printed so far, so its stdout pipe never fills up.
+// 20 ms per line leaves time to be scheduled on a busy machine; a line
+// already there returns at once.
 inline void drain(Process &p)
 {
-    while (p.read_line(2ms)) {
+    while (p.read_line(20ms)) {
     }
 }
 
