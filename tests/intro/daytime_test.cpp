@@ -26,6 +26,14 @@ const char *const kDaytime =
     "(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     "[ 123][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]{4}";
 
+// Exactly one daytime line and its "\r\n", every byte of arg checked
+// (gmock's MatchesRegex would stop at a NUL: a server that wrote its
+// whole 4 KiB buffer, NUL and garbage included, would pass it).
+MATCHER_P(IsDaytimeLine, ending, "is one RFC 867 daytime line ending in " + ::testing::PrintToString(ending))
+{
+    return std::regex_match(arg, std::regex(std::string(kDaytime) + ending));
+}
+
 // How far (in seconds) the time in a daytime line is from now.
 double seconds_from_now(const std::string &line)
 {
@@ -75,7 +83,7 @@ TEST(DaytimeLab, ServerSendsOneRfc867Line)
     Client c(port);
     ASSERT_TRUE(c.connected()) << strerror(c.errno_value());
     std::string all = c.recv_all();
-    EXPECT_THAT(all, MatchesRegex(std::string(kDaytime) + "\r\n"))
+    EXPECT_THAT(all, IsDaytimeLine("\r\n"))
         << "one line, ending in \\r\\n, then the server closes";
     EXPECT_LT(seconds_from_now(all), 5) << "the server's clock, now: " << all;
     EXPECT_TRUE(c.closed_by_peer());
@@ -90,7 +98,7 @@ TEST(DaytimeLab, ClientPrintsTheServersLineAndExitsZero)
     auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(port)});
     EXPECT_EQ(client.wait().describe(), "exit 0") << client.stderr_text();
     std::string out = client.read_rest();
-    EXPECT_THAT(out, MatchesRegex(std::string(kDaytime) + "\r\n"));
+    EXPECT_THAT(out, IsDaytimeLine("\r\n"));
 }
 
 TEST(DaytimeLab, ClientReportsRefusedConnection)
@@ -111,7 +119,7 @@ TEST(DaytimeLab, ServerServesClientsOneAfterAnotherWithoutLeaking)
     for (int i = 0; i < 3; i++) {
         Client c(port);
         ASSERT_TRUE(c.connected());
-        EXPECT_THAT(c.recv_all(), MatchesRegex(std::string(kDaytime) + "\r\n")) << "client " << i;
+        EXPECT_THAT(c.recv_all(), IsDaytimeLine("\r\n")) << "client " << i;
     }
     EXPECT_TRUE(server.running());
     // Each connected socket is closed after its line: no descriptor piles up.
@@ -132,7 +140,7 @@ TEST(DaytimeLab, ServerSurvivesAClientThatResets)
     }
     Client c(port);
     ASSERT_TRUE(c.connected());
-    EXPECT_THAT(c.recv_all(), MatchesRegex(std::string(kDaytime) + "\r\n"));
+    EXPECT_THAT(c.recv_all(), IsDaytimeLine("\r\n"));
     EXPECT_TRUE(server.running()) << server.stderr_text();
 }
 
@@ -185,7 +193,7 @@ TEST(Daytime, ReadCountingClientCountsOneReadForOneWrite)
 
     auto client = Process::run("daytimetcpcli1", {"127.0.0.1", std::to_string(port)});
     EXPECT_EQ(client.wait().describe(), "exit 0");
-    EXPECT_THAT(client.read_rest(), MatchesRegex(std::string(kDaytime) + "\r\ncounter = 1\n"));
+    EXPECT_THAT(client.read_rest(), IsDaytimeLine("\r\ncounter = 1\n"));
 }
 
 TEST(Daytime, ReadCountingClientSeesOneByteWritesAsAStream)
@@ -215,7 +223,7 @@ TEST(Daytime, ServerAndClientSeeTheSameClientPort)
     auto client = Process::run("daytimetcpcli3", {"127.0.0.1", std::to_string(port)});
     auto local = client.wait_for_line(std::regex(R"(^local addr: 127\.0\.0\.1:[0-9]+$)"));
     ASSERT_TRUE(local) << client.stdout_seen() << client.stderr_text();
-    EXPECT_THAT(client.read_line().value_or(""), MatchesRegex(std::string(kDaytime) + "\r"));
+    EXPECT_THAT(client.read_line().value_or(""), IsDaytimeLine("\r"));
     EXPECT_EQ(client.wait().describe(), "exit 0");
 
     std::string client_port = local->substr(local->rfind(':') + 1);
@@ -233,7 +241,7 @@ TEST(Daytime, Ipv6PairOverLoopback)
 
     auto client = Process::run("daytimetcpcliv6", {"::1", std::to_string(port)});
     EXPECT_EQ(client.wait().describe(), "exit 0") << client.stderr_text();
-    EXPECT_THAT(client.read_rest(), MatchesRegex(std::string(kDaytime) + "\r\n"));
+    EXPECT_THAT(client.read_rest(), IsDaytimeLine("\r\n"));
     EXPECT_THAT(server.wait_for_line(std::regex("^connection from")).value_or(""),
                 MatchesRegex("connection from ::1, port [0-9]+"));
 }
@@ -247,7 +255,7 @@ TEST(Daytime, Ipv6ServerAlsoServesIpv4ClientsAsMappedAddresses)
 
     auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(port)});
     EXPECT_EQ(client.wait().describe(), "exit 0") << client.stderr_text();
-    EXPECT_THAT(client.read_rest(), MatchesRegex(std::string(kDaytime) + "\r\n"));
+    EXPECT_THAT(client.read_rest(), IsDaytimeLine("\r\n"));
     EXPECT_THAT(server.wait_for_line(std::regex("^connection from")).value_or(""),
                 MatchesRegex("connection from ::ffff:127\\.0\\.0\\.1, port [0-9]+"));
 }
