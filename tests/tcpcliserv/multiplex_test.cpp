@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 
 #include <poll.h>
+#include <sys/resource.h>
 
 using namespace socklab::test;
 
@@ -116,4 +117,76 @@ TEST(Multiplex, ClientThatNeverReadsDoesNotBlockTheOthers)
         EXPECT_EQ(back.find_first_not_of('h'), std::string::npos);
         EXPECT_TRUE(s.proc.running()) << s.proc.stderr_text();
     }
+}
+
+namespace {
+
+// Raises this process's descriptor limit (inherited by the servers it
+// starts) to at least n; false if the hard limit does not allow it.
+bool allow_descriptors(rlim_t n)
+{
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_max < n)
+        return false;
+    if (lim.rlim_cur < n) {
+        lim.rlim_cur = n;
+        return setrlimit(RLIMIT_NOFILE, &lim) == 0;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST(Multiplex, SelectServerTurnsAwayClientsPastFdSetsize)
+{
+    if (!allow_descriptors(2 * FD_SETSIZE + 100))
+        GTEST_SKIP() << "the descriptor limit is too low for " << FD_SETSIZE << " clients";
+    Server s = start_server("tcpservselect01");
+    ASSERT_NE(s.port, 0);
+
+    // One client at a time, so the server's descriptors are 4, 5, 6, ...
+    // until the one that no fd_set can hold.
+    std::vector<Client> clients;
+    std::optional<std::string> answer;
+    for (int i = 0; i < FD_SETSIZE + 10; i++) {
+        clients.emplace_back(s.port);
+        ASSERT_TRUE(clients.back().connected()) << "client " << i;
+        ASSERT_TRUE(clients.back().send("ping\n"));
+        answer = clients.back().recv_line();
+        if (answer != "ping")
+            break;
+    }
+    EXPECT_EQ(answer, "too many clients");
+    EXPECT_GE(clients.size(), size_t{FD_SETSIZE - 10}) << "turned away too early";
+    EXPECT_TRUE(clients.back().closed_by_peer());
+
+    // Everyone admitted before is still served, and so is a newcomer once
+    // a place is free.
+    ASSERT_TRUE(clients.front().send("first\n"));
+    EXPECT_EQ(clients.front().recv_line(), "first");
+    clients.erase(clients.begin());
+    EXPECT_TRUE(eventually([&] {
+        Client newcomer(s.port);
+        return newcomer.send("again\n") && newcomer.recv_line() == "again";
+    }));
+    EXPECT_TRUE(s.proc.running()) << s.proc.stderr_text();
+}
+
+TEST(Multiplex, PollServerServesMoreClientsThanFdSetsize)
+{
+    const int n = FD_SETSIZE + 100;
+    if (!allow_descriptors(2 * n + 100))
+        GTEST_SKIP() << "the descriptor limit is too low for " << n << " clients";
+    Server s = start_server("tcpservpoll01");
+    ASSERT_NE(s.port, 0);
+    std::vector<Client> clients;
+    for (int i = 0; i < n; i++) {
+        clients.emplace_back(s.port);
+        ASSERT_TRUE(clients.back().connected()) << "client " << i;
+    }
+    for (int i = 0; i < n; i++)
+        ASSERT_TRUE(clients[i].send("client " + std::to_string(i) + "\n"));
+    for (int i = 0; i < n; i++)
+        ASSERT_EQ(clients[i].recv_line(), "client " + std::to_string(i));
+    EXPECT_GE(s.proc.open_fds(), n);
 }
