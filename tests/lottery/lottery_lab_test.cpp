@@ -175,6 +175,22 @@ TEST(LotteryLab, ClientReportsAServerThatWentAway)
     EXPECT_THAT(client.stderr_text(), HasSubstr("server terminated prematurely"));
 }
 
+// The server dies while the client waits at its prompt: the next command
+// finds the connection closed, and the client says so.
+TEST(LotteryLab, ClientReportsAServerKilledWhileItWaitsForInput)
+{
+    auto [server, port] = start_server("LotteryServer", {"-s", "2"});
+    Process client = Process::run("LotteryClient", {"127.0.0.1", std::to_string(port)});
+    ASSERT_TRUE(client.wait_for_text(kPrompt));
+    server.kill(SIGKILL);
+    EXPECT_EQ(server.wait().describe(), "killed by SIGKILL");
+    ASSERT_TRUE(client.write_stdin("0\n"));
+    ExitStatus st = client.wait();
+    EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
+    EXPECT_THAT(client.stderr_text(),
+                MatchesRegex("(.*server terminated prematurely|.*Connection reset by peer)\n"));
+}
+
 TEST(LotteryLab, ClientReportsARefusedConnection)
 {
     int port;
@@ -297,6 +313,32 @@ TEST(LotteryLab, SecondClientWaitsThenIsDropped)
     // command left after the reset) the write does.
     EXPECT_THAT(second.stderr_text(),
                 MatchesRegex("(.*Connection reset by peer|.*Broken pipe|.*server terminated prematurely)\n"));
+}
+
+// Connections that queue behind the first client and are dropped (with
+// FIN or RST) before the server ever accepts them change nothing for it:
+// they are the kernel's, not descriptors of the server.
+TEST(LotteryLab, ConnectionsDroppedInTheQueueDoNotDisturbTheSession)
+{
+    auto [server, port] = start_server("LotteryServer", {"-s", "4"});
+    Client first(port);
+    ASSERT_TRUE(first.connected());
+    int a = generated(ask(first, kGen));
+    ASSERT_NE(a, 0);
+    int fds = server.open_fds();
+    for (int i = 0; i < 200; i++) {
+        Client c(port);
+        ASSERT_TRUE(c.connected()) << "connection " << i;
+        if (i % 3 == 1)
+            c.send(wire(kGen).substr(0, 1 + i % 3));
+        i % 2 ? c.reset() : c.close();
+    }
+    EXPECT_EQ(server.open_fds(), fds) << ::testing::PrintToString(server.fd_targets());
+    int b = generated(ask(first, kGen));
+    EXPECT_NE(b, 0);
+    EXPECT_EQ(ask(first, kList), numbers_line({a, b}));
+    ASSERT_TRUE(first.send(wire(kEnd)));
+    EXPECT_EQ(server.wait().describe(), "exit 0");
 }
 
 // Requirement 2: two servers on one port.  The second's bind() fails, it
