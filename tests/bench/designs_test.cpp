@@ -187,3 +187,23 @@ INSTANTIATE_TEST_SUITE_P(Designs, DesignTest, ::testing::ValuesIn(kDesigns),
                          [](const ::testing::TestParamInfo<Design> &info) { return std::string(info.param.name); });
 
 }  // namespace
+
+namespace {
+
+// kill PID (not the group) on the prefork parent: it ends its children
+// and reaps them, so no pool is left accepting on an orphaned socket.
+TEST(Prefork, ParentEndsAndReapsItsChildrenOnSigterm)
+{
+    Process server = Process::run("serv_prefork", {"-n", "3", "0"});
+    ASSERT_GT(server.wait_for_port(), 0) << server.stderr_text();
+    std::vector<pid_t> children = server.children();
+    ASSERT_EQ(children.size(), 3u);
+
+    server.kill(SIGTERM);
+    auto st = server.wait();
+    EXPECT_TRUE(st.exited && st.code == 0) << st.describe();
+    for (pid_t pid : children)
+        EXPECT_NE(kill(pid, 0), 0) << "child " << pid << " still exists";
+}
+
+}  // namespace
