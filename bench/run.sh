@@ -257,8 +257,9 @@ set logscale x 2
 set xtics ($(echo "$clients" | sed 's/\([0-9][0-9]*\)/"\1" \1/g; s/ "/, "/g'))
 set xrange [$(echo "$clients" | awk '{ print $1 * 0.8 }'):$(echo "$clients" | awk '{ print $NF * 1.25 }')]
 set grid
-set key top right font ",9" spacing 0.9
-set multiplot layout 2,4 title "Server designs on $cores cores, $kernel ($started)"
+# One legend, right of the panels, in space the layout leaves free.
+set key at screen 0.995, screen 0.88 right top font ",10" spacing 1.1 box opaque
+set multiplot layout 2,4 title "Server designs on $cores cores, $kernel ($started)" margins 0.05, 0.89, 0.07, 0.92 spacing 0.055, 0.1
 labels = "$labels"
 dash(i) = i > 9 ? 2 : 1  # the lab's echo servers dashed
 array colors[11] = ["#1f77b4", "#d62728", "#2ca02c", "#bcbd22", "#ff7f0e", "#8c564b", "#9467bd", "#e377c2", "#17becf", "#7f7f7f", "#000000"]

@@ -79,6 +79,7 @@ enum class Outcome { ok, refused, reset, timed_out, bad_reply, other };
 struct Tally {
     long count[6] = {};  // by Outcome
     std::vector<double> latency_us;  // of the successful requests
+    Clock::time_point began, ended;  // this client's first and last moment
     void add(Outcome o) { count[static_cast<int>(o)]++; }
 };
 
@@ -195,6 +196,7 @@ void run_client(int id, bool slow, const Options &o, const Target &t, std::latch
     // With slow clients, only they trickle; otherwise -t applies to all.
     std::uint32_t trickle = (slow || o.slow_clients == 0) ? o.trickle_usec : 0;
     start.arrive_and_wait();  // all clients begin together
+    tally.began = Clock::now();
     int fd = -1;
     for (long r = 0; slow ? !stop.load() : r < o.requests; r++) {
         // A tag unique to this client and request: a reply meant for
@@ -216,6 +218,7 @@ void run_client(int id, bool slow, const Options &o, const Target &t, std::latch
     }
     if (fd >= 0)
         close(fd);
+    tally.ended = Clock::now();
 }
 
 // ---- the server's CPU time ----
@@ -454,10 +457,16 @@ int main(int argc, char **argv)
         threads.emplace_back(run_client, i, i >= o.clients, std::cref(o), std::cref(target), std::ref(start),
                              std::cref(stop), std::ref(tallies[static_cast<std::size_t>(i)]));
     start.arrive_and_wait();
-    auto t0 = Clock::now();
     for (int i = 0; i < o.clients; i++)
         threads[static_cast<std::size_t>(i)].join();
-    double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+    // Wall time: from the first measured client's start to the last one's
+    // end, as the clients saw it (this thread may run late on a busy machine).
+    auto first = tallies[0].began, last = tallies[0].ended;
+    for (int i = 0; i < o.clients; i++) {
+        first = std::min(first, tallies[static_cast<std::size_t>(i)].began);
+        last = std::max(last, tallies[static_cast<std::size_t>(i)].ended);
+    }
+    double wall = std::chrono::duration<double>(last - first).count();
     stop = true;  // the slow clients finish the request they are in
     for (int i = o.clients; i < nthreads; i++)
         threads[static_cast<std::size_t>(i)].join();
