@@ -113,7 +113,8 @@ Target resolve(const std::string &host, const std::string &port)
     hints.ai_flags = AI_NUMERICHOST;  // an address, never a name to look up
     int n = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
     if (n != 0)
-        err_quit("loadgen: bad address %s port %s: %s", host.c_str(), port.c_str(), gai_strerror(n));
+        err_quit("loadgen: bad address %s port %s: %s (give a numeric address: 127.0.0.1, ::1)",
+                 host.c_str(), port.c_str(), gai_strerror(n));
     Target t;
     memcpy(&t.addr, res->ai_addr, res->ai_addrlen);
     t.len = res->ai_addrlen;
