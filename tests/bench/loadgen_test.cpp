@@ -193,6 +193,17 @@ TEST(Loadgen, StartsAServerAndReportsItsCpuTime)
     EXPECT_NE(r.field["server_sys_s"], "nan");
 }
 
+TEST(Loadgen, ReportsTheCpuTimeOfARunningServerByPid)
+{
+    Process server = Process::run("serv_epoll", {"0"});
+    int port = server.wait_for_port();
+    ASSERT_GT(port, 0);
+    Result r = run_loadgen({"-c", "2", "-n", "50", "-p", std::to_string(server.pid()), "127.0.0.1", std::to_string(port)}, 0);
+    EXPECT_EQ(r.num("ok"), 100);
+    EXPECT_NE(r.field["server_user_s"], "nan");
+    EXPECT_TRUE(server.running());  // loadgen leaves a server it did not start alone
+}
+
 TEST(Loadgen, WrongArgumentsPrintUsage)
 {
     for (std::vector<std::string> args : {std::vector<std::string>{}, {"-c", "0", "127.0.0.1", "1"}, {"-q", "8", "127.0.0.1", "1"}}) {
