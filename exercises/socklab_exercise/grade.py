@@ -184,6 +184,20 @@ def score(checks):
     return sum(c.status == "pass" for c in counted), len(counted)
 
 
+def build_errors(log, folder):
+    """The compiler's and linker's error lines, paths relative to the
+    student's folder; make's own lines left out.  If none look like that
+    (cmake failed), the log's last lines."""
+    prefix = folder.rstrip("/") + "/"
+    errors = [l.replace(prefix, "") for l in log.splitlines()
+              if re.search(r": (fatal )?error:|undefined reference|CMake Error", l)]
+    if not errors:
+        errors = [l for l in log.splitlines() if l.strip()][-6:]
+    if len(errors) > 12:
+        errors = errors[:11] + [f"... {len(errors) - 11} more errors"]
+    return errors
+
+
 def report_text(d, where, build_result, checks, width=100):
     out = []
     out.append(f"Grading exercise {d.name} ({where}) with the kit's {d.suite} checks\n")
@@ -192,12 +206,8 @@ def report_text(d, where, build_result, checks, width=100):
                           for n, p in build_result.programs.items())
         out.append(f"build: {built}\n")
         if not build_result.ok:
-            errors = [l for l in build_result.log.splitlines()
-                      if re.search(r"error|Error|undefined reference", l)]
-            for line in errors[:12]:
+            for line in build_errors(build_result.log, where)[:12]:
                 out.append(f"  | {line[:width]}\n")
-            if len(errors) > 12:
-                out.append(f"  | ... {len(errors) - 12} more error lines\n")
     out.append("\n")
     name_width = min(max([len(c.requirement) for c in checks] + [11]), 64)
     out.append(f"  {'#':>2}  {'requirement':<{name_width}}  result\n")

@@ -5,7 +5,8 @@ and `expected ... / got ...` instead of an assertion dump."""
 
 import re
 
-WORD = re.compile(r"IPv[46]|\d+(?:[KMGT]i?B)?|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
+UNIT = r"[KMGT]iB"
+WORD = re.compile(r"IPv[46]|\d+(?:[KMGT]i?B)?|[KMGT]iB|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
 MAX_VALUE = 160
 
 
@@ -16,7 +17,8 @@ def readable_name(test):
     words = []
     for chunk in re.split(r"[_/]+", test):
         for w in WORD.findall(chunk):
-            keep = (w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w)
+            keep = ((w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w)
+                    or re.fullmatch(UNIT, w))
             words.append(w if keep else w.lower())
     if not words:
         return test

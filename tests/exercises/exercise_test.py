@@ -76,6 +76,29 @@ BROKEN = {
                       "ClientReportsServerTerminatedPrematurely"],
         },
     },
+    "filetransfer": {
+        # The client writes the whole segment buffer, not the segment's
+        # length: a file whose size is a multiple of 256 still comes out
+        # right, any other gets padding.
+        "client-write-size": {
+            "with": {"l": "if (writen(local_fd, segment.buf, sizeof segment.buf) != (ssize_t) sizeof segment.buf)\n"},
+            "fails": ["CopiesOneByte", "Copies257Bytes", "ClientReassemblesSegmentsSplitAcrossReads"],
+        },
+    },
+    "filetransfer-iterative": {
+        # The single-shot habit: each connection gets one request, the
+        # server closes after it.  Every session of one file still works;
+        # a second file, or a file after a refusal, does not.
+        "one-request-per-connection": {
+            "with": {"e": "static bool answered_one = false;  // each forked child starts with false\n"
+                          "n = answered_one ? 0 : readn(connfd, hdr, sizeof hdr);\n"
+                          "answered_one = true;\n"},
+            "fails": ["SessionOverStdinFetchesThreeFiles", "TwoClientsAtOnce", "MissingFileIsRefused",
+                      "UnreadableFileIsRefused", "DirectoryIsRefused", "DotDotEscapeIsRefused",
+                      "AbsolutePathOutsideIsRefused", "SymlinkOutOfTheDirectoryIsRefused",
+                      "TenKiBPathIsRefused"],
+        },
+    },
     "lottery": {
         "bind-listen-swapped": {
             "swap": [("b", "c")],
@@ -112,8 +135,11 @@ def which(exercise):
 
 
 def grade(folder_or_none, kit_build, json_path, *extra):
+    # Inside ctest's TIMEOUT (600 s): the grader stops itself first, and
+    # kills what it started, rather than being killed and leaving it.
     args = ["grade"] + ([folder_or_none] if folder_or_none else []) + \
-        ["--kit-build", kit_build, "--json", json_path, *extra]
+        ["--kit-build", kit_build, "--json", json_path,
+         "--timeout-build", "240", "--timeout", "300", *extra]
     r = tool(*args, check=False)
     print(r.stdout)
     if r.returncode not in (0, 1):
@@ -230,15 +256,18 @@ def step_solution(ex, work, kit_build):
 def step_broken(ex, name, work, kit_build):
     spec = BROKEN[ex][name]
     folder = os.path.join(work, ex, "broken-" + name)
-    report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"),
-                   "--timeout-test", "12")
+    # The default per-check timeout: a check that should pass may be slow
+    # (a 4 GiB transfer); one that should fail fails at its own deadline.
+    report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"))
     check(built_all(report), "the broken fill must still build")
-    failed = sorted(c["test"].split(".", 1)[1] for c in report["checks"] if c["status"] != "pass")
-    every = {c["test"].split(".", 1)[1] for c in report["checks"]}
-    unknown = sorted(set(spec["fails"]) - every)
+    status = {c["test"].split(".", 1)[1]: c["status"] for c in report["checks"]}
+    unknown = sorted(set(spec["fails"]) - set(status))
     check(not unknown, f"no such checks (renamed?): {unknown}")
-    check(failed == sorted(spec["fails"]),
-          f"failed {failed}\nexpected exactly {sorted(spec['fails'])}")
+    # A check skipped here (e.g. no unprivileged user to test with) says nothing.
+    wrong = sorted(t for t, st in status.items() if st != "skip"
+                   and (st == "pass") == (t in spec["fails"]))
+    check(not wrong, "these checks should have " + ", ".join(
+        f"{'failed' if t in spec['fails'] else 'passed'}: {t}" for t in wrong))
 
 
 def main():
