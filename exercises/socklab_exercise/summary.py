@@ -134,7 +134,14 @@ def summarize_failure(message):
         lines = lines[1:]
     if not lines:
         return ["failed"]
-    if lines[0] == "Expected equality of these values:":
+    compare = re.fullmatch(r"Expected: \((.*)\) (!=|<=|>=|<|>) \((.*)\), actual: (.*) vs (.*)", lines[0])
+    if compare:  # EXPECT_NE, _LT, ...: say it as a sentence
+        lhs, op, rhs, lv, rv = compare.groups()
+        shown = lhs if lv == lhs else f"{lhs} = {_nice_value(lv)}"
+        out = [f"expected {_clip(lhs)} {op} {_clip(rhs)}", f"got      {_clip(shown)}"
+               + ("" if rv == rhs else f", {_clip(rhs)} = {_clip(_nice_value(rv))}")]
+        rest = lines[1:]
+    elif lines[0] == "Expected equality of these values:":
         out, rest = _equality(lines)
     elif lines[0].startswith("Value of: ") or lines[0].startswith("Expected: "):
         out, rest = _value_of(lines)

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The marker rules (CONTRIBUTING.md, "Blanks for exercises"), each broken
+once: the generator must refuse with a message naming the file, the line
+and the rule, never write a skeleton that silently drops or misplaces a
+blank.  Also the round trip on a small text, line endings included."""
+
+import os
+import sys
+import unittest
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "exercises"))
+
+from socklab_exercise import markers  # noqa: E402
+from socklab_exercise.summary import readable_name, summarize_failure  # noqa: E402
+
+GOOD = """int main()
+{
+    int fd;
+    fd = Socket(AF_INET, SOCK_STREAM, 0);   //@blank (a) socket()
+    //@blank-begin (b) read(): until EOF
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        Writen(1, buf, n);
+    //@blank-end
+}
+"""
+
+
+def parse_all(*texts):
+    parts = [markers.parse(t, f"f{i}.cpp") for i, t in enumerate(texts)]
+    markers.check_labels([b for p in parts for b in markers.blanks(p)])
+    return parts
+
+
+class Rules(unittest.TestCase):
+    def refused(self, text, *words, more=()):
+        with self.assertRaises(markers.MarkerError) as cm:
+            parse_all(text, *more)
+        for w in words:
+            self.assertIn(w, str(cm.exception))
+        return str(cm.exception)
+
+    def test_a_good_file_passes(self):
+        parts = parse_all(GOOD)
+        self.assertEqual([b.label for b in markers.blanks(parts[0])], ["a", "b"])
+
+    def test_label_and_hint_required(self):
+        self.refused("    x = 1;  //@blank socket()\n", "f0.cpp:1", "label and a hint")
+        self.refused("    x = 1;  //@blank (a)\n", "f0.cpp:1", "label and a hint")
+        self.refused("    //@blank-begin\n    x;\n    //@blank-end\n", "f0.cpp:1", "label and a hint")
+
+    def test_block_must_close(self):
+        self.refused("    //@blank-begin (a) x\n    y;\n", "f0.cpp:1", "no //@blank-end")
+
+    def test_end_without_begin(self):
+        self.refused("    y;\n    //@blank-end\n", "f0.cpp:2", "without a //@blank-begin")
+
+    def test_no_nesting(self):
+        self.refused("//@blank-begin (a) x\n//@blank-begin (b) y\nz;\n//@blank-end\n//@blank-end\n",
+                     "f0.cpp:2", "inside the block (a)")
+        self.refused("//@blank-begin (a) x\nz;  //@blank (b) y\n//@blank-end\n",
+                     "f0.cpp:2", "inside the block (a)")
+
+    def test_empty_blank(self):
+        self.refused("//@blank-begin (a) x\n\n//@blank-end\n", "f0.cpp:1", "empty")
+        self.refused("    //@blank (a) x\n", "f0.cpp:1", "empty line")
+
+    def test_unknown_marker(self):
+        self.refused("x;  //@blank-start (a) x\n", "f0.cpp:1", "unknown or misplaced marker")
+        self.refused("//@blank-begin (a) x\ny;\n//@blank-end (a)\n", "f0.cpp:3", "nothing may follow")
+
+    def test_labels_once_in_order_across_files(self):
+        self.refused("a;  //@blank (b) x\n", "f0.cpp:1", "out of order", "must be (a)")
+        self.refused("a;  //@blank (a) x\nb;  //@blank (c) y\n", "f0.cpp:2", "after (a)", "must be (b)")
+        self.refused("a;  //@blank (a) x\n", "f1.cpp:1", "used twice", "f0.cpp:1",
+                     more=["b;  //@blank (a) y\n"])
+        parse_all("a;  //@blank (a) x\n", "b;  //@blank (b) y\n")  # across files: fine
+
+    def test_label_names_run_past_z(self):
+        self.assertEqual([markers.label_name(i) for i in (0, 25, 26, 27)], ["a", "z", "aa", "ab"])
+
+
+class RoundTrip(unittest.TestCase):
+    def test_skeleton_keeps_indentation_and_everything_else(self):
+        skel = markers.skeleton(markers.parse(GOOD))
+        self.assertIn("\n    // ---- (a) socket() ----\n", skel)
+        self.assertIn("\n    // ---- (b) read(): until EOF ----\n}", skel)
+        self.assertNotIn("//@", skel)
+        self.assertEqual(skel.count("\n"), GOOD.count("\n") - 3)  # 1 + 3 lines became 2
+
+    def test_fill_gives_the_solution_back(self):
+        parts = markers.parse(GOOD)
+        answers = {b.label: b.code for b in markers.blanks(parts)}
+        filled, labels = markers.fill(markers.skeleton(parts), answers)
+        self.assertEqual(filled, markers.solution(parts))
+        self.assertEqual(labels, ["a", "b"])
+        self.assertNotIn("//@", filled)
+        self.assertIn("    fd = Socket(AF_INET, SOCK_STREAM, 0);\n", filled)
+
+    def test_crlf_survives(self):
+        crlf = GOOD.replace("\n", "\r\n")
+        parts = markers.parse(crlf)
+        self.assertIn("    // ---- (a) socket() ----\r\n", markers.skeleton(parts))
+        answers = {b.label: b.code for b in markers.blanks(parts)}
+        self.assertEqual(markers.fill(markers.skeleton(parts), answers)[0], markers.solution(parts))
+
+    def test_code_given_by_hand_takes_the_blank_indentation(self):
+        skel = markers.skeleton(markers.parse(GOOD))
+        filled, _ = markers.fill(skel, {"a": "  fd = 3;\n  x();", "b": []})
+        self.assertIn("\n    fd = 3;\n    x();\n}", filled)
+
+    def test_fill_refuses_an_unknown_label(self):
+        with self.assertRaises(markers.MarkerError):
+            markers.fill("    // ---- (q) what ----\n", {})
+
+
+class Report(unittest.TestCase):
+    def test_readable_names(self):
+        self.assertEqual(readable_name("SecondServerOnSamePortFailsWithBindError"),
+                         "Second server on same port fails with bind error")
+        self.assertEqual(readable_name("GENAnswersNewNumber"), "GEN answers new number")
+        self.assertEqual(readable_name("CopiesTenMiBOfRandomData/3"), "Copies ten MiB of random data")
+        self.assertEqual(readable_name("ServesIPv6"), "Serves IPv6")
+
+    def test_equality_says_expected_and_got(self):
+        msg = ("x_test.cpp:42\nExpected equality of these values:\n  c.recv_line()\n"
+               "    Which is: (\"Fu11\")\n  \"Full\"\n")
+        self.assertEqual(summarize_failure(msg), ['- expected "Full"',
+                                                  '  got      "Fu11"   (c.recv_line())'])
+
+    def test_nullopt_is_explained(self):
+        msg = ("x.cpp:1\nExpected equality of these values:\n  p.read_line()\n"
+               "    Which is: (nullopt)\n  \"hello\"\n    Which is: 0x55d0\n")
+        out = summarize_failure(msg)
+        self.assertEqual(out[0], '- expected "hello"')
+        self.assertIn("nothing", out[1])
+
+    def test_comparison(self):
+        msg = "x.cpp:1\nExpected: (port) != (0), actual: 0 vs 0\n"
+        self.assertEqual(summarize_failure(msg), ["- expected port != 0", "  got      port = 0"])
+
+    def test_matcher(self):
+        msg = ("x.cpp:1\nValue of: p.stderr_text()\nExpected: has substring \"bind error\"\n"
+               "  Actual: \"\"\nthe second server\n")
+        self.assertEqual(summarize_failure(msg), ['- expected has substring "bind error"',
+                                                  '  got      ""   (p.stderr_text())',
+                                                  "  the second server"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
