@@ -175,6 +175,41 @@ TEST(LotteryConcurrent, PollServerIsNotStalledByAClientThatNeverReads)
     EXPECT_EQ(ask(other, kList, 5s), numbers_line({n}));
 }
 
+// Out of descriptors (ulimit -n 10: stdin, stdout, stderr, the listener
+// and six clients), the poll server leaves new connections in the listen
+// queue, says so once, and takes them as clients leave, instead of
+// spinning on a listener that stays readable.
+TEST(LotteryConcurrent, PollServerOutOfDescriptorsQueuesNewClients)
+{
+    Process server = Process::start({"/bin/sh", "-c", "ulimit -n 10 && exec \"$0\" -s 3 0",
+                                     program_path("LotteryServerPoll")});
+    int port = server.wait_for_port();
+    ASSERT_NE(port, 0);
+    std::vector<Client> served;
+    for (int i = 0; i < 6; i++) {
+        served.emplace_back(port);
+        EXPECT_EQ(ask(served.back(), kList), "numbers: 0 0 0 0 0 0") << "client " << i + 1;
+    }
+    Client seventh(port), eighth(port);  // connected: the kernel queues them
+    ASSERT_TRUE(seventh.connected() && eighth.connected());
+    ASSERT_TRUE(seventh.send(wire(kList)) && eighth.send(wire(kList)));
+    EXPECT_EQ(seventh.recv_line(300ms), std::nullopt) << "served beyond the descriptor limit?";
+
+    served[0].close();  // a descriptor free: the seventh is taken
+    EXPECT_EQ(seventh.recv_line(), "numbers: 0 0 0 0 0 0");
+    served[1].close();
+    EXPECT_EQ(eighth.recv_line(), "numbers: 0 0 0 0 0 0");
+    EXPECT_NE(generated(ask(served[5], kGen)), 0);
+
+    // One message each time the limit is reached (three here), not a flood.
+    drain(server);
+    std::string err = server.stderr_text();
+    size_t lines = std::count(err.begin(), err.end(), '\n');
+    EXPECT_TRUE(lines >= 1 && lines <= 3) << err.substr(0, 500);
+    EXPECT_EQ(err.substr(0, err.find('\n')), "accept error: Too many open files");
+    EXPECT_TRUE(server.running());
+}
+
 // ------------------------------------------------- both concurrent servers
 
 class LotteryConcurrentBadPeers : public ::testing::TestWithParam<const char *> {};
