@@ -14,7 +14,6 @@
 //   RST answering a SYN        nothing listens on that port: ECONNREFUSED
 #include "conversation.hpp"
 
-#include <cstdio>
 
 namespace wire {
 
@@ -60,10 +59,10 @@ bool Connection::finished() const
 
 const Connection *Tracker::find(int id) const
 {
-    for (const auto &c : connections_)
-        if (c.id == id)
-            return &c;
-    return nullptr;
+    // Ids are 1, 2, ... in the order the connections were seen.
+    if (id < 1 || static_cast<size_t>(id) > connections_.size())
+        return nullptr;
+    return &connections_[static_cast<size_t>(id) - 1];
 }
 
 bool Tracker::all_finished() const
