@@ -14,7 +14,6 @@
 //   RST answering a SYN        nothing listens on that port: ECONNREFUSED
 #include "conversation.hpp"
 
-
 namespace wire {
 
 namespace {
