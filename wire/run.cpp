@@ -86,8 +86,10 @@ public:
             return lines;
         char buf[4096];
         ssize_t n = read(fd_, buf, sizeof buf);
-        if (n > 0)
+        if (n > 0) {
             pending_.append(buf, static_cast<size_t>(n));
+            last_read_ = Clock::now();
+        }
         else if (n == 0 || (errno != EINTR && errno != EAGAIN))
             eof_ = true;
         size_t nl;
@@ -95,7 +97,10 @@ public:
             lines.push_back(pending_.substr(0, nl));
             pending_.erase(0, nl + 1);
         }
-        if (eof_ && !pending_.empty()) {
+        // At end of file, or when a prompt without newline ("Command: ")
+        // has waited a while: show the partial line too.
+        bool stale = Clock::now() - last_read_ > std::chrono::milliseconds(100);
+        if ((eof_ || stale) && !pending_.empty()) {
             lines.push_back(pending_);
             pending_.clear();
         }
@@ -151,6 +156,7 @@ private:
     bool stopped_ = false;
     int status_ = 0;
     std::string pending_;
+    Clock::time_point last_read_ = Clock::now();
 };
 
 void show(std::ostream &out, const char *who, const std::vector<std::string> &lines)
