@@ -256,3 +256,18 @@ TEST(TcpviewLive, PlainCaptureWithAFilterAndACount)
     EXPECT_EQ(s[2].flags, ".");
     EXPECT_THAT(out, HasSubstr("connection 1: client 127.0.0.1."));
 }
+
+TEST(TcpviewLive, TheClientReadsTheKeyboardAndItsPromptIsShown)
+{
+    REQUIRE_CAPTURE();
+    // A client that prompts without a newline, then waits for input.
+    auto p = Process::run("tcpview", {"--run", quoted(program_path("upperserv")) + " 0", "--run",
+                                      "printf 'message: '; read m; " + quoted(program_path("oneshotcli")) +
+                                          " 127.0.0.1 {port} \"$m\""});
+    ASSERT_TRUE(p.wait_for_line(std::regex(R"(^\[client\] message: $)")));
+    p.write_stdin("typed here\n");
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    EXPECT_THAT(out, HasSubstr("[client] read 10 bytes: TYPED HERE"));
+    EXPECT_THAT(out, HasSubstr("data: 10 bytes written by the client: \"typed here\""));
+}
