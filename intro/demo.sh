@@ -18,7 +18,7 @@ echo '$ daytimetcpsrv 0 &          # port 0: the kernel picks a free port'
 "$bin/daytimetcpsrv" 0 >"$tmp/server.out" 2>&1 &
 server=$!
 tries=0
-until grep -q '^listening on' "$tmp/server.out"; do
+until grep -qs '^listening on' "$tmp/server.out"; do
     tries=$((tries + 1))
     [ "$tries" -lt 100 ] || fail "the server printed no 'listening on' line: $(cat "$tmp/server.out")"
     sleep 0.05

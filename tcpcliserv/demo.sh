@@ -19,7 +19,7 @@ start() {
     pid=$!
     servers="$servers $pid"
     tries=0
-    until grep -q '^listening on' "$tmp/$1.out"; do
+    until grep -qs '^listening on' "$tmp/$1.out"; do
         tries=$((tries + 1))
         [ "$tries" -lt 100 ] || fail "$1 printed no 'listening on' line"
         sleep 0.05
