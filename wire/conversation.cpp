@@ -155,6 +155,13 @@ Annotated Tracker::add(const Segment &s)
     if (syn && !S.sent_any) {
         S.isn = s.seq;
         S.isn_known = true;
+        S.syn_seen = true;
+        S.mss = s.mss();
+        S.wscale = s.wscale();
+        for (const auto &o : s.options) {
+            S.sack_ok = S.sack_ok || o.kind == 4;
+            S.timestamps = S.timestamps || o.kind == 8;
+        }
     } else if (!S.isn_known) {
         S.isn = (rst && len == 0) ? s.seq : s.seq - 1;
         S.isn_known = true;

@@ -49,6 +49,11 @@ struct Side {
     bool data_after_own_fin = false;  // the peer sent data after this side's FIN
     bool half_closed = false;       // ...and this side acknowledged it: shutdown(SHUT_WR)
     bool rst = false;
+    // What its SYN (or SYN+ACK) offered.
+    bool syn_seen = false;
+    std::optional<uint16_t> mss;
+    std::optional<uint8_t> wscale;
+    bool sack_ok = false, timestamps = false;
 };
 
 // One row of the handout's table: the state after one segment.

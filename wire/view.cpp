@@ -164,6 +164,30 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
     out += "\n";
 
     auto count = [](uint64_t n, const char *what) { return num(n) + " " + what + (n == 1 ? "" : "s"); };
+    if (cl.syn_seen || sv.syn_seen) {
+        auto offered = [](const Side &x) {
+            if (!x.syn_seen)
+                return std::string("(no SYN captured)");
+            std::string t = x.mss ? "mss " + num(*x.mss) : std::string("no mss");
+            if (x.wscale)
+                t += ", wscale " + num(*x.wscale);
+            if (x.sack_ok)
+                t += ", sackOK";
+            if (x.timestamps)
+                t += ", timestamps";
+            return t;
+        };
+        out += "  SYN options:   client " + offered(cl) + "; server " + offered(sv) + "\n";
+        out += "  windows:       ";
+        if (cl.wscale && sv.wscale)
+            out += "after the SYNs, win counts units of " + num(1u << *cl.wscale) + " bytes from the client, " +
+                   num(1u << *sv.wscale) + " from the server (wscale)\n";
+        else if (cl.syn_seen && sv.syn_seen)
+            out += "in bytes (no window scaling: both sides must offer wscale)\n";
+        else
+            out += "scale unknown (a SYN is missing)\n";
+    }
+
     out += "  client > server: " + count(cl.bytes, "byte") + " in " + count(cl.segments, "segment") + "\n";
     out += "  server > client: " + count(sv.bytes, "byte") + " in " + count(sv.segments, "segment") + "\n";
     out += "  retransmissions: ";

@@ -89,6 +89,10 @@ TEST(View, PrintsTheDaytimeExchangeInTcpdumpStyle)
     EXPECT_THAT(s.summary, HasSubstr("client > server: 0 bytes in 4 segments"));
     EXPECT_THAT(s.summary, HasSubstr("server > client: 26 bytes in 4 segments"));
     EXPECT_THAT(s.summary, HasSubstr("retransmissions: none"));
+    EXPECT_THAT(s.summary, HasSubstr("SYN options:   client mss 65495, wscale 7, sackOK, timestamps; "
+                                     "server mss 65495, wscale 7, sackOK, timestamps\n"));
+    EXPECT_THAT(s.summary, HasSubstr("windows:       after the SYNs, win counts units of 128 bytes from "
+                                     "the client, 128 from the server (wscale)"));
     ASSERT_EQ(s.connections.size(), 1u);
     EXPECT_TRUE(s.connections[0].finished());
 }
@@ -222,6 +226,8 @@ TEST(View, RstAnsweringASynMeansNothingListens)
     EXPECT_THAT(s.lines[1], HasSubstr("Flags [R.], seq 0, ack 1"));
     EXPECT_THAT(s.lines[1], HasSubstr("nothing listens on 127.0.0.1.9877: the client's connect() fails with ECONNREFUSED"));
     EXPECT_THAT(s.summary, HasSubstr("(SYN, segment 1, at 0.000000), refused"));
+    EXPECT_THAT(s.summary, HasSubstr("server (no SYN captured)"));
+    EXPECT_THAT(s.summary, HasSubstr("windows:       scale unknown"));
 }
 
 TEST(View, CountsRetransmissions)
