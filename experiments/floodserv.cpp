@@ -5,7 +5,7 @@
 //
 // The third experiment of the Hebrew report: each read() of up to 1024
 // bytes is answered with one write() of the same bytes upper-cased,
-// repeated `times` times (default 1000): 13 bytes in, 13000 out.  A client
+// repeated `times` times (default 1000, at most 10000): 13 bytes in, 13000 out.  A client
 // that reads only 1 KiB and closes leaves the rest unread in its receive
 // buffer, and close() with unread data makes its kernel send RST, not FIN.
 //
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         char *end = nullptr;
         if (opt == 'n')
             times = strtol(optarg, &end, 10);
-        if (opt != 'n' || *end != '\0' || times < 1 || times > 100000)
+        if (opt != 'n' || *end != '\0' || times < 1 || times > 10000)  // at most 10 MB per answer
             err_quit("usage: floodserv [-n times] [port]");
     }
     if (argc - optind > 1)

@@ -271,3 +271,19 @@ TEST(TcpviewLive, TheClientReadsTheKeyboardAndItsPromptIsShown)
     EXPECT_THAT(out, HasSubstr("[client] read 10 bytes: TYPED HERE"));
     EXPECT_THAT(out, HasSubstr("data: 10 bytes written by the client: \"typed here\""));
 }
+
+TEST(TcpviewLive, AServerThatNeverListensIsReported)
+{
+    REQUIRE_CAPTURE();
+    // upperserv on a port that is taken: it says why and exits.
+    unp::Fd taken = unp::listen_tcp("0.0.0.0", "0");
+    const std::string port = std::to_string(unp::local_port(taken.get()));
+    auto p = Process::run("tcpview", {"--run", quoted(program_path("upperserv")) + " " + port,
+                                      "--run", "echo never started"});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 1");
+    EXPECT_THAT(out, HasSubstr("[server] bind error: Address already in use"));
+    EXPECT_THAT(out, Not(HasSubstr("never started")));
+    EXPECT_THAT(p.stderr_text(), HasSubstr("tcpview: the server ended (exit 1) before printing "
+                                           "\"listening on <addr>, port <n>\""));
+}
