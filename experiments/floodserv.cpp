@@ -4,10 +4,11 @@
 // usage: floodserv [-n times] [port]
 //
 // The third experiment of the Hebrew report: each read() of up to 1024
-// bytes is answered with one write() of the same bytes upper-cased,
-// repeated `times` times (default 1000, at most 10000): 13 bytes in, 13000 out.  A client
-// that reads only 1 KiB and closes leaves the rest unread in its receive
-// buffer, and close() with unread data makes its kernel send RST, not FIN.
+// bytes is answered with one write() of the same bytes upper-cased and
+// repeated `times` times (default 1000, at most 10000): 13 bytes in, 13000
+// out.  A client that reads only 1 KiB and closes leaves the rest unread in
+// its receive buffer, and close() with unread data makes its kernel send
+// RST, not FIN.
 //
 // In tcpview (`--run './floodserv 0' --run './oneshotcli 127.0.0.1 {port} Hello,World!'`):
 // a large data segment from the server, then an RST from the client:
