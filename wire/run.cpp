@@ -296,7 +296,9 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         // The client is gone: wait until every connection is over.
         auto now = Clock::now();
         const Tracker &t = viewer.tracker();
-        if (t.all_finished())
+        // Over: wait a moment more for stragglers (segments that were
+        // already in flight when an RST ended the connection).
+        if (t.all_finished() && now - last_packet > std::chrono::milliseconds(50))
             break;
         if (t.connections().empty() && now - client_done_at > std::chrono::milliseconds(300))
             break;
