@@ -149,14 +149,20 @@ void write_pcap(const std::string &path, int link, const std::vector<Frame> &fra
 Conversation::Conversation(uint32_t client_isn, uint32_t server_isn, uint16_t client_port,
                            uint16_t server_port)
 {
-    side_[client] = {client_port, client_isn, 0};
-    side_[server] = {server_port, server_isn, 0};
+    side_[client].port = client_port;
+    side_[client].next = client_isn;
+    side_[client].received = 0;
+    side_[server].port = server_port;
+    side_[server].next = server_isn;
+    side_[server].received = 0;
 }
 
 void Conversation::emit(Who who, uint8_t flags, const std::string &payload, std::vector<uint8_t> options)
 {
     Side &s = side_[who], &p = side_[1 - who];
     TcpSpec t;
+    t.src = s.addr;
+    t.dst = p.addr;
     t.sport = s.port;
     t.dport = p.port;
     t.seq = s.next;

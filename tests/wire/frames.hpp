@@ -56,6 +56,11 @@ public:
     void rst_answering_syn();                 // nothing listens: RST+ACK, seq 0
     void resend_last();                       // the previous segment again (a retransmission)
     void window(Who who, uint16_t w) { side_[who].window = w; }
+    void addresses(const std::string &client_addr, const std::string &server_addr)
+    {
+        side_[client].addr = client_addr;
+        side_[server].addr = server_addr;
+    }
 
     const std::vector<Frame> &frames() const { return frames_; }
     std::vector<Frame> &frames() { return frames_; }
@@ -68,6 +73,7 @@ private:
         uint32_t next;      // next sequence number to send
         uint32_t received;  // next sequence number expected from the peer
         uint16_t window = 512;
+        std::string addr = "127.0.0.1";
     };
     void emit(Who who, uint8_t flags, const std::string &payload, std::vector<uint8_t> options = {});
     Side side_[2];

@@ -327,3 +327,18 @@ TEST(View, HexDumpAsTcpdumpXShowsIt)
     EXPECT_THAT(out.str(), HasSubstr("length 26  | data: 26 bytes written by the server: \"Sat Nov 21 11:04:47 2026\\r\\n\"\n"
                                      "\t0x0000:  5361 7420 4e6f 7620 3231 2031 313a 3034  Sat Nov 21 11:04\n"));
 }
+
+TEST(View, IPv6ConversationsReadTheSame)
+{
+    C c(100, 200, 40000, 13);
+    c.addresses("::1", "::1");
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::server, "time\r\n");
+    Shown s = show(c);
+    ASSERT_EQ(s.lines.size(), 4u);
+    EXPECT_THAT(s.lines[0], HasSubstr(" ::1.40000 > ::1.13: Flags [S], seq 0,"));
+    EXPECT_THAT(s.lines[3], HasSubstr("seq 1:7, ack 1,"));
+    EXPECT_THAT(s.summary, HasSubstr("connection 1: client ::1.40000, server ::1.13\n"));
+}
