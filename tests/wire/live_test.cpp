@@ -287,3 +287,36 @@ TEST(TcpviewLive, AServerThatNeverListensIsReported)
     EXPECT_THAT(p.stderr_text(), HasSubstr("tcpview: the server ended (exit 1) before printing "
                                            "\"listening on <addr>, port <n>\""));
 }
+
+TEST(TcpviewLive, ReadsWhatTcpdumpWrote)
+{
+    REQUIRE_CAPTURE();
+    std::string tcpdump;
+    for (const char *path : {"/usr/bin/tcpdump", "/usr/sbin/tcpdump"})
+        if (access(path, X_OK) == 0)
+            tcpdump = path;
+    if (tcpdump.empty())
+        GTEST_SKIP() << "tcpdump is not installed";
+    std::string dir = std::filesystem::temp_directory_path() / "tcpview-tcpdump-XXXXXX";
+    ASSERT_NE(mkdtemp(dir.data()), nullptr);
+    const std::string file = dir + "/handshake.pcap";
+
+    unp::Fd listener = unp::listen_tcp("127.0.0.1", "0");
+    const std::string port = std::to_string(unp::local_port(listener.get()));
+    auto dump = Process::start({tcpdump, "-i", "lo", "-U", "-c", "3", "-w", file, "tcp", "port", port});
+    ASSERT_TRUE(eventually([&] { return dump.stderr_text().find("listening on") != std::string::npos; }))
+        << dump.stderr_text();
+    Client c(std::stoi(port));
+    ASSERT_TRUE(c.connected());
+    EXPECT_EQ(dump.wait().describe(), "exit 0") << dump.stderr_text();
+
+    auto r = Process::run("tcpview", {"-r", file});
+    std::string out = r.read_rest();
+    EXPECT_EQ(r.wait().describe(), "exit 0");
+    auto s = segments(out);
+    ASSERT_EQ(s.size(), 3u) << out;
+    EXPECT_THAT(s[0].note, HasSubstr("handshake 1/3"));
+    EXPECT_THAT(s[1].note, HasSubstr("handshake 2/3"));
+    EXPECT_THAT(s[2].note, HasSubstr("handshake 3/3"));
+    std::filesystem::remove_all(dir);
+}
