@@ -112,7 +112,7 @@ for scen in "${scenarios[@]}"; do
         for c in $clients; do
             r=$((stotal / c))
             [ $r -ge $minr ] || r=$minr  # enough requests per client to measure
-            cmd="loadgen -l $label -c $c -n $r $opts -- $prog $popts 0"
+            cmd="loadgen -l $label -c $c -n $r $opts -- $prog ${popts:+$popts }0"
             runs=""
             for _ in $(seq "$repeat"); do
                 # shellcheck disable=SC2086  # the options are words on purpose
