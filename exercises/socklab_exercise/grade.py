@@ -107,12 +107,13 @@ def list_tests(test_bin, suite):
         raise GradeError(f"{test_bin} --gtest_list_tests failed:\n{r.output}")
     tests, current = [], None
     for line in r.output.splitlines():
-        if not line.strip():
+        name = line.split("#")[0].strip()  # "  Name/0  # GetParam() = 3"
+        if not name:
             continue
         if not line.startswith(" "):
-            current = line.strip().rstrip(".") if line.strip().endswith(".") else None
+            current = name[:-1] if name.endswith(".") else None  # "LotteryLab."
         elif current:
-            tests.append(f"{current}.{line.split('#')[0].strip()}")
+            tests.append(f"{current}.{name}")
     if not tests:
         raise GradeError(f"{test_bin} has no tests in suite {suite}: is the lab's {suite} written yet?")
     return tests

@@ -104,10 +104,12 @@ BROKEN = {
             "swap": [("b", "c")],
             "fails": ["FullSessionDrawsSixDistinctNumbersThenFull", "SeedMakesTheDrawReproducible",
                       "ClientTranscriptMatchesTheHandout", "ClientAsksAgainOnInputThatIsNotACommand",
+                      "ClientReportsAServerKilledWhileItWaitsForInput",
                       "ServerAnswersUnknownCommandsAndGoesOn", "ServerReadsCommandsWhateverTheSegments",
                       "ServerSurvivesAMebibyteOfGarbage",
                       "ServerEndsCleanlyWhenAClientVanishesMidCommand",
-                      "SecondClientWaitsThenIsDropped", "SecondServerOnTheSamePortFailsInBind"],
+                      "SecondClientWaitsThenIsDropped", "ConnectionsDroppedInTheQueueDoNotDisturbTheSession",
+                      "SecondServerOnTheSamePortFailsInBind"],
         },
         # The handout's client: one read() for the answer, not a line.
         "client-one-read": {
