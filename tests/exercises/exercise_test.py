@@ -11,6 +11,8 @@
   solution   the kit's own programs (the checks' compiled-in paths): full marks.
   broken:N   a deliberately broken fill: exactly the checks it should fail
              fail, every other passes.
+  hang       (sample) programs that never end and children that leave
+             their process group: grading ends on time, nothing left running.
 
 usage: exercise_test.py STEP EXERCISE --kit-build B --work DIR
 Each folder is built once, by the step that grades it, under DIR/EXERCISE/.
@@ -24,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 KIT = os.path.dirname(os.path.dirname(HERE))
@@ -123,6 +126,44 @@ BROKEN = {
 }
 
 
+# A student's worst: a server whose children leave its process group and
+# never end, a client that never answers.  Grading must still end on time
+# and leave nothing running.
+HANG_SERVER = """\
+connfd = Accept(listenfd, NULL, NULL);
+if (Fork() == 0) {
+    setpgid(0, 0);  // out of the group the tests stop
+    signal(SIGTERM, SIG_IGN);
+    for (;;)
+        pause();
+}
+"""
+HANG_CLIENT = """\
+for (;;)
+    pause();
+"""
+
+
+def write_text(folder, name, text):
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def processes_from(folder):
+    """Processes whose program lives under folder."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if exe.startswith(folder + "/"):
+            found.append(f"{pid} {exe}")
+    return found
+
+
 def tool(*args, check=True, timeout=900):
     r = subprocess.run([sys.executable, TOOL, *args], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=timeout)
@@ -210,6 +251,12 @@ def step_generate(ex, work):
         check(not labels_in(text) and "//@blank" not in text, f"{name}: blanks or markers left")
     shutil.rmtree(solution)
 
+    if ex == "sample":
+        folder = os.path.join(root, "hang")
+        shutil.copytree(skel, folder)
+        tool("fill", folder, "--with", f"d={write_text(root, 'hang.d.txt', HANG_SERVER)}",
+             "--with", f"i={write_text(root, 'hang.i.txt', HANG_CLIENT)}")
+
     for name, spec in BROKEN.get(ex, {}).items():
         folder = os.path.join(root, "broken-" + name)
         shutil.copytree(skel, folder)
@@ -272,6 +319,20 @@ def step_broken(ex, name, work, kit_build):
         f"{'failed' if t in spec['fails'] else 'passed'}: {t}" for t in wrong))
 
 
+def step_hang(ex, work, kit_build):
+    folder = os.path.join(work, ex, "hang")
+    start = time.monotonic()
+    report = grade(folder, kit_build, os.path.join(work, ex, "hang.json"),
+                   "--timeout-test", "4", "--timeout", "20")
+    took = time.monotonic() - start
+    check(built_all(report), "the hanging fill must build")
+    check(report["score"] < report["total"], "a client that never answers passed")
+    # 6 checks of at most 4 s, two at a time, and the build: far under 60 s.
+    check(took < 60, f"grading took {took:.0f} s: a timeout did not hold")
+    left = processes_from(folder)
+    check(not left, "still running after grading: " + "; ".join(left))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("step")
@@ -286,6 +347,8 @@ def main():
             step_skeleton(a.exercise, a.work, a.kit_build)
         elif a.step == "filled":
             step_filled(a.exercise, a.work, a.kit_build)
+        elif a.step == "hang":
+            step_hang(a.exercise, a.work, a.kit_build)
         elif a.step == "solution":
             step_solution(a.exercise, a.work, a.kit_build)
         elif a.step.startswith("broken:"):
