@@ -53,6 +53,7 @@ BROKEN = {
         "client-read-size": {
             "with": {"i": "ssize_t n = Read(sockfd, recvline, 4);\nrecvline[n] = 0;\n"},
             "fails": ["ClientPrintsEachEchoedLine"],
+            "timeout": 5,  # the sample's checks take milliseconds: no need to wait out 10 s reads
         },
     },
     "daytime": {
@@ -252,6 +253,14 @@ def step_generate(ex, work):
     shutil.rmtree(solution)
 
     if ex == "sample":
+        # --keep leaves one blank as it is and fills the rest.
+        kept = os.path.join(root, "kept")
+        shutil.copytree(skel, kept)
+        tool("fill", kept, "--keep", "a")
+        left = [l for n in order for l in labels_in(open(os.path.join(kept, n), encoding="utf-8").read())]
+        check(left == ["a"], f"--keep a left {left} blank")
+        shutil.rmtree(kept)
+
         folder = os.path.join(root, "hang")
         shutil.copytree(skel, folder)
         tool("fill", folder, "--with", f"d={write_text(root, 'hang.d.txt', HANG_SERVER)}",
@@ -307,7 +316,8 @@ def step_broken(ex, name, work, kit_build):
     folder = os.path.join(work, ex, "broken-" + name)
     # The default per-check timeout: a check that should pass may be slow
     # (a 4 GiB transfer); one that should fail fails at its own deadline.
-    report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"))
+    extra = ["--timeout-test", str(spec["timeout"])] if "timeout" in spec else []
+    report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"), *extra)
     check(built_all(report), "the broken fill must still build")
     status = {c["test"].split(".", 1)[1]: c["status"] for c in report["checks"]}
     unknown = sorted(set(spec["fails"]) - set(status))
