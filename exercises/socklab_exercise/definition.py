@@ -56,6 +56,7 @@ class Definition:
     handout: str = ""
     tasks: str = ""
     path: str = ""  # the definition file, relative to the kit root when inside it
+    warnings: list = field(default_factory=list)  # from read_marked: likely rule breaks
 
     def files(self):
         """Every file the exercise holds, in label order, without repeats."""
@@ -162,6 +163,7 @@ def read_marked(d, kit_root):
         raise DefinitionError(f"exercise {d.name}: its files mark no blanks "
                               f"({', '.join(d.files())})")
     markers.check_labels(all_blanks)
+    d.warnings = [w for parts in parsed.values() for w in markers.declaration_warnings(parts)]
     names = {}
     for rel in parsed:
         base = os.path.basename(rel)

@@ -40,6 +40,7 @@ class Blank:
     path: str = ""      # where it was marked (for messages)
     line: int = 0       # 1-based line of the marker
     eol: str = "\n"
+    block: bool = False  # //@blank-begin ... //@blank-end, not one line
 
     def placeholder(self):
         return f"{self.indent}// ---- ({self.label}) {self.hint} ----{self.eol}"
@@ -87,7 +88,7 @@ def parse(text, path="<text>"):
                 raise MarkerError(f"{where}: //@blank-begin inside the block ({block.label}) "
                                   f"opened at line {block.line}: close it with //@blank-end first")
             label, hint = _label_hint(begin["rest"], where, "//@blank-begin")
-            block = Blank(label, hint, begin["indent"], [], path, number, eol or "\n")
+            block = Blank(label, hint, begin["indent"], [], path, number, eol or "\n", True)
         elif end:
             if block is None:
                 raise MarkerError(f"{where}: //@blank-end without a //@blank-begin")
@@ -136,6 +137,48 @@ def check_labels(all_blanks):
             raise MarkerError(f"{where}: label ({blank.label}) out of order: the {before}blank must be "
                               f"({expected}) (labels run (a), (b), ... in handout order, servers first)")
         seen[blank.label] = blank
+
+
+# `Type name = ...;`, `Type *name;`, `std::uint64_t name{...}`: one
+# declaration at the start of a line (a heuristic, not a C++ parser).
+DECLARATION = re.compile(r"^\s*(?:(?:const|static|unsigned|signed|struct|volatile)\s+)*"
+                         r"[A-Za-z_][\w:]*(?:<[^;=()]*>)?[\s*&]+([A-Za-z_]\w*)\s*(?:=|;|\{|\[)")
+NOT_TYPES = {"return", "throw", "delete", "goto", "case", "else", "new", "sizeof", "co_return", "using"}
+
+
+def _code_only(line):
+    """The line without its // comment and string literals (roughly)."""
+    line = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line)
+    return line.split("//", 1)[0]
+
+
+def declaration_warnings(parts):
+    """Blanks that declare a name the code after them uses: emptied, the
+    skeleton would not compile (CONTRIBUTING: a blank never declares a
+    variable used outside it).  Only a blank's outermost lines are looked at."""
+    warnings = []
+    for index, part in enumerate(parts):
+        if not isinstance(part, Blank):
+            continue
+        base = min((len(l) - len(l.lstrip()) for l in part.code if l.strip()), default=0)
+        names = []
+        for line in part.code:
+            m = DECLARATION.match(_code_only(line))
+            if m and len(line) - len(line.lstrip()) == base:
+                type_word = line.split()[0]
+                if type_word not in NOT_TYPES and m[1] not in NOT_TYPES:
+                    names.append(m[1])
+        for name in names:
+            line = part.line + (len(part.code) + 2 if part.block else 1)
+            for after in parts[index + 1:]:
+                text = after if isinstance(after, str) else "".join(after.code)
+                if re.search(rf"\b{re.escape(name)}\b", _code_only(text)):
+                    warnings.append(f"{part.path}:{part.line}: blank ({part.label}) declares `{name}`, "
+                                    f"which line {line} uses: emptied, the skeleton will not "
+                                    f"compile; declare it before the blank")
+                    break
+                line += 1 if isinstance(after, str) else (len(after.code) + 2 if after.block else 1)
+    return warnings
 
 
 def skeleton(parts):

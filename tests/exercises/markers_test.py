@@ -81,6 +81,30 @@ class Rules(unittest.TestCase):
         self.assertEqual([markers.label_name(i) for i in (0, 25, 26, 27)], ["a", "z", "aa", "ab"])
 
 
+class Declarations(unittest.TestCase):
+    """A blank that declares what later code uses: the skeleton cannot
+    compile.  The check warns (it reads C++ by pattern, not by parsing)."""
+
+    def warnings(self, text):
+        return markers.declaration_warnings(markers.parse(text, "f.cpp"))
+
+    def test_declaration_used_later_is_caught(self):
+        w = self.warnings("    ssize_t m = splice(a, b);   //@blank (a) splice()\n    if (m < 0)\n        x();\n")
+        self.assertEqual(len(w), 1)
+        self.assertIn("f.cpp:1: blank (a) declares `m`, which line 2 uses", w[0])
+        w = self.warnings("//@blank-begin (a) send\nstd::uint64_t sent{0};\nsent = f();\n//@blank-end\n"
+                          "\nlog(sent);\n")
+        self.assertIn("which line 6 uses", w[0])
+
+    def test_assignments_calls_and_inner_scopes_are_fine(self):
+        self.assertEqual(self.warnings("    n = read(fd, buf, 4);   //@blank (a) read()\n    use(n);\n"), [])
+        self.assertEqual(self.warnings("    Writen(fd, p, n);   //@blank (a) write()\n    use(n);\n"), [])
+        self.assertEqual(self.warnings("//@blank-begin (a) loop\nwhile (x) {\n    int k = 1;\n    f(k);\n}\n"
+                                       "//@blank-end\nint k = 2;\n"), [])
+        self.assertEqual(self.warnings("    return total;   //@blank (a) the sum\n}\nint total;\n"), [])
+        self.assertEqual(self.warnings("    int unused = 3;   //@blank (a) x\n    // unused here\n"), [])
+
+
 class RoundTrip(unittest.TestCase):
     def test_skeleton_keeps_indentation_and_everything_else(self):
         skel = markers.skeleton(markers.parse(GOOD))
