@@ -235,6 +235,7 @@ def report_json(d, folder, build_result, checks):
         "build": None if build_result is None else {
             "ok": build_result.ok,
             "programs": {n: p is not None for n, p in build_result.programs.items()},
+            "errors": [] if build_result.ok else build_errors(build_result.log, folder or ""),
         },
         "checks": [{"test": c.test, "requirement": c.requirement, "status": c.status,
                     "details": c.details, "seconds": round(c.seconds, 3)} for c in checks],

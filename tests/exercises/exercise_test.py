@@ -50,6 +50,14 @@ BROKEN = {
         },
         # One read() of 4 bytes for the echo instead of a line: the client
         # prints pieces of lines; the server's checks do not care.
+        # A client that does not compile: the server is still graded, and
+        # only the client's checks fail (partial credit, not a zero).
+        "client-does-not-compile": {
+            "with": {"i": "if (Readline(sockfd, recvline) == 0)  // one argument short\n"
+                          "    err_quit(\"str_cli: server terminated prematurely\");\n"},
+            "unbuilt": ["exsample_client"],
+            "fails": ["ClientPrintsEachEchoedLine", "ClientWithoutArgumentsPrintsUsage"],
+        },
         "client-read-size": {
             "with": {"i": "ssize_t n = Read(sockfd, recvline, 4);\nrecvline[n] = 0;\n"},
             "fails": ["ClientPrintsEachEchoedLine"],
@@ -322,7 +330,10 @@ def step_broken(ex, name, work, kit_build):
     # (a 4 GiB transfer); one that should fail fails at its own deadline.
     extra = ["--timeout-test", str(spec["timeout"])] if "timeout" in spec else []
     report = grade(folder, kit_build, os.path.join(work, ex, f"broken-{name}.json"), *extra)
-    check(built_all(report), "the broken fill must still build")
+    unbuilt = sorted(n for n, ok in report["build"]["programs"].items() if not ok)
+    check(unbuilt == sorted(spec.get("unbuilt", [])), f"programs that did not build: {unbuilt}")
+    if unbuilt:
+        check(any(": error:" in e for e in report["build"]["errors"]), "no compiler error reported")
     status = {c["test"].split(".", 1)[1]: c["status"] for c in report["checks"]}
     unknown = sorted(set(spec["fails"]) - set(status))
     check(not unknown, f"no such checks (renamed?): {unknown}")
