@@ -208,7 +208,7 @@ def report_text(d, where, build_result, checks, width=100):
         out.append(f"build: {built}\n")
         if not build_result.ok:
             for line in build_errors(build_result.log, where)[:12]:
-                out.append(f"  | {line[:width]}\n")
+                out.append(f"  | {line[:2 * width]}\n")
     out.append("\n")
     name_width = min(max([len(c.requirement) for c in checks] + [11]), 64)
     out.append(f"  {'#':>2}  {'requirement':<{name_width}}  result\n")
