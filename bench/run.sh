@@ -142,10 +142,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "# Server designs compared"
     echo
-    echo "Machine: $cores cores ($cpu), $kernel; build type $buildtype."
-    echo "Run: $started, load average before $load_before, after $load_after"
-    echo "(a load above 0 means other work shared the cores: compare designs within one run)."
-    echo "Command: \`bench/run.sh BUILD_DIR$([ $quick = 1 ] && echo ' --quick')\` (clients: $clients; each point the median of $repeat run$([ "$repeat" = 1 ] || echo s) by requests/s)."
+    echo "- Machine: $cores cores ($cpu), $kernel; build type $buildtype."
+    echo "- Run: $started, load average before $load_before, after $load_after"
+    echo "  (a load above 0 means other work shared the cores: compare designs within one run)."
+    echo "- Command: \`bench/run.sh BUILD_DIR$([ $quick = 1 ] && echo ' --quick')\` (clients: $clients; each point the median of $repeat run$([ "$repeat" = 1 ] || echo s) by requests/s)."
     echo
     awk -F, -v clients="$clients" '
     NR == 1 { next }
@@ -231,7 +231,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
         }
     }' "$csv"
     echo
-    echo "Every run's figures (wall time, p50/p90/max, CPU, errors): results.csv."
+    echo "Every run's figures (wall time, p50/p90/max, CPU, errors, the loadgen command): results.csv."
 } >"$md"
 
 # ---- the chart: throughput and p99 per design, one column per scenario ----
