@@ -8,6 +8,10 @@ import re
 UNIT = r"[KMGT]iB"
 WORD = re.compile(r"IPv[46]|\d+(?:[KMGT]i?B)?|[KMGT]iB|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
 MAX_VALUE = 160
+# Words a test name writes in CamelCase that a sentence writes in capitals.
+# (Not GEN, LIST, END: "list" and "end" are plain words too.)
+ACRONYMS = {"rfc": "RFC", "eof": "EOF", "tcp": "TCP", "udp": "UDP", "fin": "FIN", "rst": "RST",
+            "syn": "SYN", "sigchld": "SIGCHLD", "sigpipe": "SIGPIPE", "sigint": "SIGINT"}
 
 
 def readable_name(test):
@@ -19,7 +23,7 @@ def readable_name(test):
         for w in WORD.findall(chunk):
             keep = ((w.isupper() and len(w) > 1) or any(ch.isdigit() for ch in w)
                     or re.fullmatch(UNIT, w))
-            words.append(w if keep else w.lower())
+            words.append(w if keep else ACRONYMS.get(w.lower(), w.lower()))
     if not words:
         return test
     first = words[0]

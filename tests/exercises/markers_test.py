@@ -146,6 +146,8 @@ class Report(unittest.TestCase):
         self.assertEqual(readable_name("GENAnswersNewNumber"), "GEN answers new number")
         self.assertEqual(readable_name("CopiesTenMiBOfRandomData/3"), "Copies ten MiB of random data")
         self.assertEqual(readable_name("ServesIPv6"), "Serves IPv6")
+        self.assertEqual(readable_name("ServerSendsOneRfc867Line"), "Server sends one RFC 867 line")
+        self.assertEqual(readable_name("EndAtEof"), "End at EOF")
 
     def test_equality_says_expected_and_got(self):
         msg = ("x_test.cpp:42\nExpected equality of these values:\n  c.recv_line()\n"
