@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # bench.sh BUILD_DIR [SIZE_MIB] [RUNS] - moves one page-cached file over
 # loopback into a file with ftserver/ftclient, nc and socat -b 131072 (and,
-# for the lesson, with the handout's 256-byte segments, FTServer/FTClient),
-# interleaved in the same run, and prints the median rate of each.
+# for the lesson, with the handout's 256-byte segments, FTServer/FTClient,
+# on the file's first SEG_MIB MiB, default 128: at 256 bytes a segment the
+# whole GiB takes a minute), interleaved in the same run, and prints the
+# median and the best rate of each.
 #
 # Each run times the whole copy, from starting the sending side until the
 # receiving side has exited with every byte written to its file (in the
@@ -12,6 +14,8 @@ set -eu
 build=${1:?usage: bench.sh BUILD_DIR [SIZE_MIB] [RUNS]}
 size_mib=${2:-1024}
 runs=${3:-5}
+seg_mib=${SEG_MIB:-128}
+[ "$seg_mib" -le "$size_mib" ] || seg_mib=$size_mib
 ft=$build/filetransfer
 for p in ftserver ftclient FTServer FTClient; do
     [ -x "$ft/$p" ] || { echo "bench.sh: build $p first: cmake --build $build --target $p" >&2; exit 1; }
@@ -25,10 +29,12 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 mkdir "$work/srv"
 src=$work/srv/src.bin
 head -c $((size_mib << 20)) /dev/urandom > "$src"
-cat "$src" > /dev/null   # into the page cache
+head -c $((seg_mib << 20)) "$src" > "$work/srv/small.bin"
+cat "$src" "$work/srv/small.bin" > /dev/null   # into the page cache
 dst=$work/dst.bin
 
 now() { date +%s.%N; }
@@ -41,7 +47,9 @@ wait_listen() { # port: until something listens there
     echo "bench.sh: nothing listens on port $1" >&2; exit 1
 }
 check() { # the copy must be complete and exact, or the figure means nothing
-    cmp -s "$src" "$dst" || { echo "bench.sh: $1 produced a wrong copy" >&2; exit 1; }
+    local want=$src
+    [ "$1" = FTClient ] && want=$work/srv/small.bin
+    cmp -s "$want" "$dst" || { echo "bench.sh: $1 produced a wrong copy" >&2; exit 1; }
     rm -f "$dst"
 }
 
@@ -70,11 +78,12 @@ t_ftclient() {
 }
 t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per run
     local out=$work/FTServer.out
+    rm -f "$out"  # the last run's port must not be read before this one's
     "$ft/FTServer" 0 > "$out" 2>/dev/null & local s=$!
     for _ in $(seq 200); do grep -q port "$out" && break; sleep 0.01; done
     local port; port=$(sed -n 's/.*port //p' "$out")
     local t0; t0=$(now)
-    "$ft/FTClient" 127.0.0.1 "$port" "$src" "$dst"
+    "$ft/FTClient" 127.0.0.1 "$port" "$work/srv/small.bin" "$dst"
     wait $s
     echo "$(now) - $t0" | bc -l
 }
@@ -94,20 +103,33 @@ for run in $(seq "$runs"); do
     done
 done
 
-echo "file: $size_mib MiB, page-cached, loopback, into a file; $runs runs each, interleaved; median"
-printf '%-34s %10s %10s\n' tool seconds MiB/s
-declare -A rate
+echo "file: $size_mib MiB (FTServer/FTClient: $seg_mib MiB), page-cached, loopback, into a file"
+echo "runs: $runs of each, interleaved, in a different order each round; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-38s %9s %9s %9s\n' tool 'median s' 'MiB/s' 'best MiB/s'
+declare -A rate best
 label() { case $1 in
-    ftclient) echo "ftserver/ftclient (sendfile)";;
+    ftclient) echo "ftserver/ftclient (sendfile, splice)";;
     nc) echo "nc (netcat-openbsd)";;
     socat) echo "socat -b 131072";;
     FTClient) echo "FTServer/FTClient (256-byte segments)";; esac; }
 for tool in $tools; do
-    med=$(printf '%s\n' ${times[$tool]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    rate[$tool]=$(echo "$size_mib / $med" | bc -l)
-    printf '%-34s %10.3f %10.0f\n' "$(label $tool)" "$med" "${rate[$tool]}"
+    mib=$size_mib
+    [ "$tool" = FTClient ] && mib=$seg_mib
+    sorted=$(printf '%s\n' ${times[$tool]} | sort -g)
+    med=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    min=$(echo "$sorted" | head -n 1)
+    rate[$tool]=$(echo "$mib / $med" | bc -l)
+    best[$tool]=$(echo "$mib / $min" | bc -l)
+    printf '%-38s %9.3f %9.0f %9.0f\n' "$(label $tool)" "$med" "${rate[$tool]}" "${best[$tool]}"
 done
-best=${rate[nc]}
-[ "$(echo "${rate[socat]} > $best" | bc -l)" = 1 ] && best=${rate[socat]}
-printf 'ftclient / faster of nc and socat: %.2fx\n' "$(echo "${rate[ftclient]} / $best" | bc -l)"
-printf '256-byte segments / ftclient:      %.3fx\n' "$(echo "${rate[FTClient]} / ${rate[ftclient]}" | bc -l)"
+ratio() { # tool-a tool-b: a's rate over the faster of nc and socat, or over b
+    echo "$1 / $2" | bc -l
+}
+faster=nc
+[ "$(echo "${rate[socat]} > ${rate[nc]}" | bc -l)" = 1 ] && faster=socat
+fasterb=nc
+[ "$(echo "${best[socat]} > ${best[nc]}" | bc -l)" = 1 ] && fasterb=socat
+printf 'ftclient / faster of nc and socat:  %.2fx (median, vs %s)  %.2fx (best, vs %s)\n' \
+    "$(ratio "${rate[ftclient]}" "${rate[$faster]}")" "$faster" "$(ratio "${best[ftclient]}" "${best[$fasterb]}")" "$fasterb"
+printf '256-byte segments / ftclient:       %.3fx (median)  %.3fx (best)\n' \
+    "$(ratio "${rate[FTClient]}" "${rate[ftclient]}")" "$(ratio "${best[FTClient]}" "${best[ftclient]}")"

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <regex>
@@ -93,6 +94,36 @@ TEST(FiletransferProtocol, ManyRequestsOnOneConnection)
     EXPECT_EQ(recv_reply(c).size, 0u);
     EXPECT_EQ(recv_reply(c).status, 1);
     EXPECT_EQ(recv_reply(c).body, "alpha");
+}
+
+TEST(FiletransferProtocol, ChildKeepsNoDescriptorFromOneRequestToTheNext)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "a", "alpha");
+    Client c(srv.port);
+    send_request(c, "a");
+    EXPECT_EQ(recv_reply(c).body, "alpha");
+    std::vector<pid_t> kids = srv.proc.children();
+    ASSERT_EQ(kids.size(), 1u) << "one child per client";
+    auto fds = [&] {
+        int n = 0;
+        if (DIR *d = opendir(("/proc/" + std::to_string(kids[0]) + "/fd").c_str())) {
+            while (dirent *e = readdir(d))
+                n += e->d_name[0] != '.';
+            closedir(d);
+        }
+        return n;
+    };
+    int before = fds();
+    for (int i = 0; i < 5; i++) {
+        for (const char *p : {"a", "missing", "."})
+            send_request(c, p);
+        EXPECT_EQ(recv_reply(c).status, 0);
+        EXPECT_EQ(recv_reply(c).status, 1);
+        EXPECT_EQ(recv_reply(c).status, 3);
+    }
+    EXPECT_EQ(fds(), before) << "descriptors held by the child after 15 more requests";
 }
 
 TEST(FiletransferProtocol, NulInPathIsRefusedAndTheConnectionGoesOn)
