@@ -11,6 +11,7 @@
   solution   the kit's own programs (the checks' compiled-in paths): full marks.
   broken:N   a deliberately broken fill: exactly the checks it should fail
              fail, every other passes.
+  installed  (sample) the generated folder builds against an installed kit.
   hang       (sample) programs that never end and children that leave
              their process group: grading ends on time, nothing left running.
 
@@ -358,6 +359,41 @@ def step_hang(ex, work, kit_build):
     check(not left, "still running after grading: " + "; ".join(left))
 
 
+def step_installed(ex, work, kit_build):
+    """The generated CMakeLists.txt against an installed kit: find_package(unp),
+    then pkg-config unp, with no kit build tree in sight."""
+    root = os.path.join(work, ex, "installed")
+    shutil.rmtree(root, ignore_errors=True)
+    prefix, folder = os.path.join(root, "prefix"), os.path.join(root, "solution")
+    env = {k: v for k, v in os.environ.items() if k != "SOCKLAB_KIT_BUILD"}
+
+    def run(*cmd, **extra):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=dict(env, **extra), timeout=240)
+        check(r.returncode == 0, f"{' '.join(cmd)}: exit {r.returncode}\n{r.stdout[-3000:]}")
+
+    run("cmake", "--install", kit_build, "--prefix", prefix)
+    tool("generate", *which(ex), "--solution", "--into", folder)
+    kit = {}
+    for line in open(os.path.join(kit_build, "CMakeCache.txt"), encoding="utf-8"):
+        name, _, value = line.rstrip("\n").partition("=")
+        kit[name.split(":")[0]] = value
+    compilers = [f"-DCMAKE_{lang}_COMPILER={kit[f'CMAKE_{lang}_COMPILER']}" for lang in ("C", "CXX")]
+    if kit.get("SOCKLAB_SANITIZE", "OFF").upper() in ("ON", "1", "TRUE", "YES"):
+        # An installed sanitized libunp needs the sanitizers in the program.
+        flags = "-fsanitize=address,undefined"
+        compilers += [f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}"]
+    for how, extra in (("find_package", {"CMAKE_PREFIX_PATH": prefix}),
+                       ("pkg-config", {"PKG_CONFIG_PATH": os.path.join(prefix, "lib", "pkgconfig")})):
+        build = os.path.join(root, "build-" + how)
+        run("cmake", "-S", folder, "-B", build, *compilers, **extra)
+        run("cmake", "--build", build, "-j", "2")
+        for p in sorted(f for f in os.listdir(folder) if f.endswith(".cpp")):
+            exe = os.path.join(build, p[:-4])
+            check(os.access(exe, os.X_OK), f"{how}: no {exe}")
+    print(f"{ex}: builds against the installed kit, by find_package and by pkg-config")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("step")
@@ -372,6 +408,8 @@ def main():
             step_skeleton(a.exercise, a.work, a.kit_build)
         elif a.step == "filled":
             step_filled(a.exercise, a.work, a.kit_build)
+        elif a.step == "installed":
+            step_installed(a.exercise, a.work, a.kit_build)
         elif a.step == "hang":
             step_hang(a.exercise, a.work, a.kit_build)
         elif a.step == "solution":
