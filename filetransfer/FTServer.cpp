@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     if (Readn(connfd, path, pathlen) != static_cast<ssize_t>(pathlen))
         err_quit("FTServer: the client closed the connection in the middle of the path");
     //@blank-end
-    path[pathlen < sizeof path ? pathlen : 0] = '\0';
+    path[pathlen < sizeof path ? pathlen : 0] = '\0';  // (the guard: should (e) let a bad length through)
     if (strlen(path) != pathlen) {  // open() would stop at the NUL: refuse
         send_refusal(connfd, "bad request: the path contains a NUL byte");
         err_quit("FTServer: bad request: the path contains a NUL byte");

@@ -123,11 +123,14 @@ bool send_reply(int connfd, ft::Status status, std::uint64_t size, const std::st
     // segment as the first of them, instead of alone and then the file
     // held back by Nagle's algorithm until the client ACKs the header.
     int flags = status == ft::kOk && size > 0 ? MSG_MORE : 0;
-    ssize_t n;
-    while ((n = send(connfd, hdr, sizeof hdr, flags)) < 0 && errno == EINTR)
-        ;
-    if (n != sizeof hdr)  // 9 bytes into an empty send buffer: all or an error
-        return false;
+    for (std::size_t done = 0; done < sizeof hdr;) {  // send() may take part of it
+        ssize_t n = send(connfd, hdr + done, sizeof hdr - done, flags);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
     return status == ft::kOk || writen(connfd, reason.data(), reason.size()) == static_cast<ssize_t>(reason.size());
 }
 
