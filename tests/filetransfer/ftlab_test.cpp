@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 using namespace socklab::test;
@@ -151,7 +152,15 @@ Transfer against_fake_server(Script script, const std::string &local)
     unp::Fd listener = unp::listen_tcp("127.0.0.1", "0");
     Process client = Process::run("FTClient", {"127.0.0.1", std::to_string(unp::local_port(listener.get())),
                                                "/some/file", local});
+    // Never block for good on a client that does not connect or send.
+    pollfd pfd{listener.get(), POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(kDefaultTimeout.count())) != 1) {
+        ADD_FAILURE() << "FTClient never connected";
+        return {client.wait(), client.stderr_text(), ""};
+    }
     unp::Fd conn(accept(listener.get(), nullptr, nullptr));
+    timeval tv{10, 0};
+    setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     uint32_t len = 0;
     EXPECT_EQ(readn(conn.get(), &len, 4), 4);
     std::string path(ntohl(len) < 4096 ? ntohl(len) : 0, '\0');
