@@ -251,3 +251,23 @@ TEST(Filetransfer, ClientNamesTheServerItCannotReach)
     EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
     EXPECT_THAT(p.stderr_text(), HasSubstr("connect error: 127.0.0.1 port " + std::to_string(port) + ": Connection refused"));
 }
+
+// On a terminal, a large file shows its progress on stderr: percentage,
+// bytes, rate; redrawn in place with '\r'.  script(1) gives the client one.
+TEST(Filetransfer, ProgressBarOnATerminalOnly)
+{
+    if (access("/usr/bin/script", X_OK) != 0)
+        GTEST_SKIP() << "no script(1) to give the client a terminal";
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "big", random_bytes(4 << 20));
+    TempDir here;
+    write_file(here / "requests", "big copy\n");
+    std::string cmd = "cd '" + here.path() + "' && '" + program_path("ftclient") + "' 127.0.0.1 " +
+                      std::to_string(srv.port) + " < requests";
+    Process p = Process::start({"/usr/bin/script", "-qec", cmd, "/dev/null"});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << out;
+    EXPECT_THAT(out, HasSubstr("\rcopy 100% [########################] 4.0 MiB / 4.0 MiB")) << out;
+    EXPECT_EQ(read_file(here / "copy").size(), 4u << 20);
+}
