@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     print_listening(listenfd);
     fprintf(stderr, "ftserver: serving %s\n", dir->path().c_str());
 
-    sigchld_quiet(1);                    // the log says when a client is done
+    sigchld_quiet(1);                    // the request log is the record, not "child N terminated"
     Signal(SIGCHLD, sig_chld_waitpid);   // reap every child: no zombies
     Signal(SIGPIPE, SIG_IGN);            // a client gone mid-file: EPIPE, logged
 
