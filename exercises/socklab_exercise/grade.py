@@ -160,7 +160,17 @@ def run_check(check, test_bin, env, timeout, workdir):
     return check
 
 
-def run_checks(d, programs, kit_build, per_test, overall, jobs):
+def run_checks(d, programs, kit_build, per_test, overall, jobs, logs=None):
+    """Runs every check of the suite; logs: a folder to keep each check's
+    output and JSON in (default: a temporary one, removed)."""
+    if logs:
+        os.makedirs(logs, exist_ok=True)
+        return _run_checks(d, programs, kit_build, per_test, overall, jobs, logs)
+    with tempfile.TemporaryDirectory(prefix="socklab-grade-") as workdir:
+        return _run_checks(d, programs, kit_build, per_test, overall, jobs, workdir)
+
+
+def _run_checks(d, programs, kit_build, per_test, overall, jobs, workdir):
     test_bin = find_test_binary(d, kit_build)
     checks = [Check(t, readable_name(t.split(".", 1)[1])) for t in list_tests(test_bin, d.suite)]
     env = dict(os.environ, GTEST_COLOR="no")
@@ -168,15 +178,15 @@ def run_checks(d, programs, kit_build, per_test, overall, jobs):
         # A program that did not build points nowhere: its checks fail to start it.
         env[f"SOCKLAB_PROG_{name}"] = path or f"/nonexistent/{name} (did not build)"
     deadline = time.monotonic() + overall
-    with tempfile.TemporaryDirectory(prefix="socklab-grade-") as workdir:
-        def one(check):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                check.details = [f"not run: the whole grading ran out of its {overall:.0f} s"]
-                return check
-            return run_check(check, test_bin, env, min(per_test, left), workdir)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(one, checks))
+
+    def one(check):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            check.details = [f"not run: the whole grading ran out of its {overall:.0f} s"]
+            return check
+        return run_check(check, test_bin, env, min(per_test, left), workdir)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(one, checks))
     return checks
 
 
