@@ -9,6 +9,8 @@
 // clients of which few are busy, that is the difference: select() and
 // poll() cost grows with every client connected, epoll's with the ready
 // ones.  Level-triggered, like select() and poll().
+// Observe: `strace -e trace=epoll_ctl,epoll_pwait2 -p <pid>`: interest
+// changes one descriptor at a time, and each wait returns only ready ones.
 #include "conn.h"
 #include "unp.h"
 

@@ -8,6 +8,8 @@
 // connection pays for a fork(), an exit() and a SIGCHLD: the bench shows
 // that cost per connection, and shows it vanish when a client keeps its
 // connection for many requests (loadgen -k).
+// Observe: `loadgen -c 1 -n 2000 -- serv_fork 0` against serv_iterative:
+// fewer connections per second, and several times the server CPU.
 #include "service.h"
 #include "sigchld.h"
 #include "unp.h"

@@ -9,6 +9,7 @@
 // at once.  The book puts a mutex around accept(); Linux lets several
 // threads block in accept() on one socket and wakes one per connection,
 // so these threads call it directly.
+// Observe: `ps -L -p <pid>` lists the pool's threads, one more than -n.
 #include "service.h"
 #include "unp.h"
 

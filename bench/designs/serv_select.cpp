@@ -10,6 +10,8 @@
 // is silent.  select() is handed every descriptor on every call and the
 // kernel scans them all, so its cost grows with the number of clients; and
 // an fd_set holds descriptors below FD_SETSIZE (1024) only.
+// Observe: `loadgen -c 16 -n 50 -s 1 -- serv_select 0`: the slow client
+// does not slow the others, unlike with serv_iterative.
 #include "conn.h"
 #include "unp.h"
 

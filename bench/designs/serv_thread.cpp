@@ -7,6 +7,8 @@
 // the process's memory and descriptors, so creating one costs far less
 // than a process.  Each thread detaches itself (nobody joins it) and closes
 // its connection: the descriptor table is shared, so nobody else may.
+// Observe: its CPU per connection (loadgen's server CPU / requests) sits
+// between serv_fork's and serv_prethread's.
 #include "service.h"
 #include "unp.h"
 
