@@ -24,9 +24,9 @@ struct Reply {
 };
 
 struct Server {
-    Server()
+    explicit Server(std::vector<std::string> env = {})
     {
-        proc = Process::run("ftserver", {"-d", served.path(), "0"});
+        proc = Process::run("ftserver", {"-d", served.path(), "0"}, {std::move(env), ""});
         port = proc.wait_for_port();
     }
     TempDir served;
@@ -186,6 +186,60 @@ TEST(FiletransferProtocol, PathsInsideTheDirectoryAreServed)
         EXPECT_EQ(r.status, 0) << p << ": " << r.body;
         EXPECT_EQ(r.body, "inside") << p;
     }
+}
+
+// Every escape, through openat2(RESOLVE_BENEATH) and through the fallback
+// for kernels without it (realpath() checks).
+void expect_confined(Server &srv)
+{
+    ASSERT_NE(srv.port, 0);
+    TempDir outside;
+    write_file(outside / "secret", "secret");
+    mkdir((srv.served / "sub").c_str(), 0755);
+    write_file(srv.served / "sub/f", "inside");
+    ASSERT_EQ(symlink((outside / "secret").c_str(), (srv.served / "out").c_str()), 0);
+    ASSERT_EQ(symlink("..", (srv.served / "sub/up").c_str()), 0);
+    ASSERT_EQ(symlink("../..", (srv.served / "sub/upup").c_str()), 0);
+    ASSERT_EQ(symlink("sub/f", (srv.served / "in").c_str()), 0);
+    ASSERT_EQ(symlink("loop", (srv.served / "loop").c_str()), 0);
+    std::string name = outside.path().substr(outside.path().rfind('/') + 1);
+    struct Case {
+        std::string path;
+        int status;
+    };
+    Client c(srv.port);
+    for (const Case &k : std::vector<Case>{{"../" + name + "/secret", 4},
+                                           {"sub/../../" + name + "/secret", 4},
+                                           {outside / "secret", 4},
+                                           {"out", 4},
+                                           {"sub/upup/" + name + "/secret", 4},
+                                           {"/", 4},
+                                           {"sub/up/sub/f", 0},
+                                           {"./sub/../sub/f", 0},
+                                           {"in", 0},
+                                           {"loop", 1},
+                                           {"sub/missing", 1},
+                                           {"sub/f/x", 1},
+                                           {"sub", 3}}) {
+        send_request(c, k.path);
+        Reply r = recv_reply(c);
+        EXPECT_EQ(r.status, k.status) << k.path << ": " << r.body;
+        if (k.status == 0) {
+            EXPECT_EQ(r.body, "inside") << k.path;
+        }
+    }
+}
+
+TEST(FiletransferProtocol, EscapesAreRefusedWithOpenat2)
+{
+    Server srv;
+    expect_confined(srv);
+}
+
+TEST(FiletransferProtocol, EscapesAreRefusedWithoutOpenat2)
+{
+    Server srv({"FTSERVER_NO_OPENAT2=1"});
+    expect_confined(srv);
 }
 
 TEST(Filetransfer, ServerLogsEachRequestOnOneLine)
