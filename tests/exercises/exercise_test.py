@@ -259,6 +259,8 @@ def step_generate(ex, work):
     readme = open(os.path.join(skel, "README.md"), encoding="utf-8").read()
     table = re.findall(r"^\| \(([a-z]+)\) \|", readme, re.M)
     check(table == labels, f"README lists {table}, the sources have {labels}")
+    listed = re.search(r"^## What the grader checks\n\n.*?\n\n((?:- .*\n)+)", readme, re.M)
+    check(listed, "the README lists no checks: is the lab's suite in its test sources?")
 
     # Filled back in from the solution = the solution, byte for byte.
     filled, solution = os.path.join(root, "filled"), os.path.join(root, "solution")
