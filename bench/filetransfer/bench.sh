@@ -38,6 +38,7 @@ cat "$src" "$work/srv/small.bin" > /dev/null   # into the page cache
 dst=$work/dst.bin
 
 now() { date +%s.%N; }
+calc() { awk "BEGIN { print ($1) }"; }  # floating point without bc; () so ">" compares
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_listen() { # port: until something listens there
     for _ in $(seq 200); do
@@ -60,7 +61,7 @@ t_nc() {
     local t0; t0=$(now)
     nc -N 127.0.0.1 "$port" < "$src"
     wait $l
-    echo "$(now) - $t0" | bc -l
+    calc "$(now) - $t0"
 }
 t_socat() {
     local port; port=$(free_port)
@@ -69,12 +70,12 @@ t_socat() {
     local t0; t0=$(now)
     socat -b 131072 -u OPEN:"$src" TCP:127.0.0.1:"$port"
     wait $l
-    echo "$(now) - $t0" | bc -l
+    calc "$(now) - $t0"
 }
 t_ftclient() {
     local t0; t0=$(now)
     echo "src.bin $dst" | "$ft/ftclient" -f 127.0.0.1 "$ft_port"
-    echo "$(now) - $t0" | bc -l
+    calc "$(now) - $t0"
 }
 t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per run
     local out=$work/FTServer.out
@@ -85,7 +86,7 @@ t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per r
     local t0; t0=$(now)
     "$ft/FTClient" 127.0.0.1 "$port" "$work/srv/small.bin" "$dst"
     wait $s
-    echo "$(now) - $t0" | bc -l
+    calc "$(now) - $t0"
 }
 
 "$ft/ftserver" -d "$work/srv" 0 > "$work/ftserver.out" 2>/dev/null & server_pid=$!
@@ -118,17 +119,17 @@ for tool in $tools; do
     sorted=$(printf '%s\n' ${times[$tool]} | sort -g)
     med=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     min=$(echo "$sorted" | head -n 1)
-    rate[$tool]=$(echo "$mib / $med" | bc -l)
-    best[$tool]=$(echo "$mib / $min" | bc -l)
+    rate[$tool]=$(calc "$mib / $med")
+    best[$tool]=$(calc "$mib / $min")
     printf '%-38s %9.3f %9.0f %9.0f\n' "$(label $tool)" "$med" "${rate[$tool]}" "${best[$tool]}"
 done
 ratio() { # tool-a tool-b: a's rate over the faster of nc and socat, or over b
-    echo "$1 / $2" | bc -l
+    calc "$1 / $2"
 }
 faster=nc
-[ "$(echo "${rate[socat]} > ${rate[nc]}" | bc -l)" = 1 ] && faster=socat
+[ "$(calc "${rate[socat]} > ${rate[nc]}")" = 1 ] && faster=socat
 fasterb=nc
-[ "$(echo "${best[socat]} > ${best[nc]}" | bc -l)" = 1 ] && fasterb=socat
+[ "$(calc "${best[socat]} > ${best[nc]}")" = 1 ] && fasterb=socat
 printf 'ftclient / faster of nc and socat:  %.2fx (median, vs %s)  %.2fx (best, vs %s)\n' \
     "$(ratio "${rate[ftclient]}" "${rate[$faster]}")" "$faster" "$(ratio "${best[ftclient]}" "${best[$fasterb]}")" "$fasterb"
 printf '256-byte segments / ftclient:       %.3fx (median)  %.3fx (best)\n' \
