@@ -114,14 +114,18 @@ def cmakelists(d):
                              programs=programs)
 
 
-def blank_table(d, parsed):
-    """Label, file, line in the skeleton and hint of every blank."""
+def blank_table(d, parsed, mode="skeleton"):
+    """Label, file, line and hint of every blank: the line of its comment in
+    the skeleton, of its first line of code in the solution."""
     rows = []
     for rel, parts in parsed.items():
-        # In the skeleton every part is one line: a plain line or a blank's.
-        for line, part in enumerate(parts, start=1):
+        line = 1
+        for part in parts:
             if isinstance(part, markers.Blank):
                 rows.append((part.label, os.path.basename(rel), line, part.hint))
+            # In the skeleton every part is one line; in the solution a
+            # blank is its code.
+            line += len(part.code) if isinstance(part, markers.Blank) and mode == "solution" else 1
     return rows
 
 
@@ -140,12 +144,17 @@ def readme(d, parsed, mode, checks=()):
     out.append("\n")
     if d.tasks:
         out.append(d.tasks + "\n")
-    out.append("## The blanks\n\n")
-    out.append("Each blank is a line `// ---- (x) hint ----` in the source: replace it with the\n"
-               "code the hint asks for. Check every return value (the kit's wrappers, `Socket`,\n"
-               "`Bind`, ..., do it for you and name the failing call).\n\n")
+    if mode == "solution":
+        out.append("## The blanks, filled in\n\n")
+        out.append("Where each blank of the exercise is, and what it asks for; here it holds the\n"
+                   "solution's code, from the line given on.\n\n")
+    else:
+        out.append("## The blanks\n\n")
+        out.append("Each blank is a line `// ---- (x) hint ----` in the source: replace it with the\n"
+                   "code the hint asks for. Check every return value (the kit's wrappers, `Socket`,\n"
+                   "`Bind`, ..., do it for you and name the failing call).\n\n")
     out.append("| blank | file | line | what goes there |\n|---|---|---|---|\n")
-    for label, file, line, hint in blank_table(d, parsed):
+    for label, file, line, hint in blank_table(d, parsed, mode):
         hint = hint.replace("|", "\\|")
         out.append(f"| ({label}) | {file} | {line} | {hint} |\n")
     out.append("\n## Build\n\n")
