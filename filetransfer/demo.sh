@@ -6,37 +6,9 @@
 # while the server goes on serving.  Exits non-zero if anything is off.
 set -eu
 
-bin=$(cd "${1:-build}" && pwd)/filetransfer
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
-
-# wait_for FILE REGEX: until a line of FILE matches (5 s at most).
-wait_for() {
-    i=0
-    until grep -Eq "$2" "$1" 2>/dev/null; do
-        i=$((i + 1))
-        [ "$i" -le 100 ] || fail "no '$2' in $1: $(cat "$1" 2>/dev/null)"
-        sleep 0.05
-    done
-}
-
-# start NAME ARGS...: a server on a port the kernel picks; sets $port, $pid.
-start() {
-    name=$1
-    shift
-    "$bin/$name" "$@" 0 >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pid=$!
-    pids="$pids $pid"
-    wait_for "$tmp/$name.out" 'listening on .*, port [0-9]+'
-    port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/$name.out")
-}
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/../scripts/demo-lib.sh"
+demo_init filetransfer "${1:-build}"
 
 indent() { sed 's/^/    /'; }
 

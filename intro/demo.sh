@@ -4,27 +4,14 @@
 # start the server on a port the kernel picks, ask it the time, check the
 # answer is one RFC 867 line.  Exits non-zero if anything is off.
 set -eu
-bin=${1:?usage: intro/demo.sh BUILD_DIR}/intro
-tmp=$(mktemp -d)
-server=
-cleanup() {
-    [ -z "$server" ] || kill "$server" 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "demo failed: $*" >&2; exit 1; }
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/../scripts/demo-lib.sh"
+demo_init intro "${1:-}"
 
 echo '$ daytimetcpsrv 0 &          # port 0: the kernel picks a free port'
-"$bin/daytimetcpsrv" 0 >"$tmp/server.out" 2>&1 &
-server=$!
-tries=0
-until grep -qs '^listening on' "$tmp/server.out"; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 100 ] || fail "the server printed no 'listening on' line: $(cat "$tmp/server.out")"
-    sleep 0.05
-done
-cat "$tmp/server.out"
-port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/server.out")
+start daytimetcpsrv
+cat "$tmp/daytimetcpsrv.out"
+server=$pid
 
 echo "\$ daytimetcpcli 127.0.0.1 $port"
 "$bin/daytimetcpcli" 127.0.0.1 "$port" >"$tmp/client.out" || fail "the client exited with status $?"

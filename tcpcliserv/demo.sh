@@ -3,30 +3,15 @@
 # tcpcliserv/demo.sh BUILD_DIR - echo, sum, and the SIGCHLD lesson on
 # loopback, as a transcript.  Exits non-zero if anything is off.
 set -eu
-bin=${1:?usage: tcpcliserv/demo.sh BUILD_DIR}/tcpcliserv
-tmp=$(mktemp -d)
-servers=
-cleanup() {
-    for pid in $servers; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "demo failed: $*" >&2; exit 1; }
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/../scripts/demo-lib.sh"
+demo_init tcpcliserv "${1:-}"
 
-# start NAME: runs NAME on port 0 in the background; sets $pid and $port.
-start() {
-    "$bin/$1" 0 >"$tmp/$1.out" 2>&1 &
-    pid=$!
-    servers="$servers $pid"
-    tries=0
-    until grep -qs '^listening on' "$tmp/$1.out"; do
-        tries=$((tries + 1))
-        [ "$tries" -lt 100 ] || fail "$1 printed no 'listening on' line"
-        sleep 0.05
-    done
-    port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/$1.out")
+# serve NAME: starts NAME on port 0 and shows it, as a student would see it.
+serve() {
+    start "$1"
     echo "\$ $1 0 &"
-    echo "listening on 0.0.0.0, port $port"
+    cat "$tmp/$1.out"
 }
 
 # zombies: how many children of the server $pid are zombies.
@@ -47,7 +32,7 @@ wait_until() {
 }
 
 echo '--- echo: a fork server and the stop-and-wait client'
-start tcpserv01
+serve tcpserv01
 printf 'hello\nsecond line\n' >"$tmp/in"
 printf '%s\n' "\$ printf 'hello\\nsecond line\\n' | tcpcli01 127.0.0.1 $port"
 "$bin/tcpcli01" 127.0.0.1 "$port" <"$tmp/in" >"$tmp/echo.out" || fail "tcpcli01 failed"
@@ -56,7 +41,7 @@ cmp -s "$tmp/in" "$tmp/echo.out" || fail "the echo differs from the input"
 
 echo
 echo '--- sum as text (Practice 1)'
-start tcpserv08
+serve tcpserv08
 printf '2 5\n-3 3\na b\n' >"$tmp/in"
 printf '%s\n' "\$ printf '2 5\\n-3 3\\na b\\n' | tcpcli08 127.0.0.1 $port"
 "$bin/tcpcli08" 127.0.0.1 "$port" <"$tmp/in" >"$tmp/sum.out" || fail "tcpcli08 failed"
@@ -67,7 +52,7 @@ echo
 echo '--- SIGCHLD (Practice 2): five children end together, one signal is delivered'
 mkfifo "$tmp/stdin"
 for server in tcpserv03 tcpserv04; do
-    start "$server"
+    serve "$server"
     echo "\$ tcpcli04 127.0.0.1 $port &      # five connections, five children"
     "$bin/tcpcli04" 127.0.0.1 "$port" <"$tmp/stdin" >/dev/null &
     client=$!
