@@ -20,44 +20,9 @@
 //   - SIGPIPE is ignored, so writing to a vanished client returns EPIPE.
 #include "unp.h"
 
-#include <string>
+#include "echo_client.h"  // Client and serve(): one client's echo, non-blocking
+
 #include <vector>
-
-namespace {
-
-struct Client {
-    int fd;
-    std::string unsent;  // echo bytes the client has not taken yet
-};
-
-// Serves one client that poll() reported ready; false once it is gone.
-bool serve(Client &c)
-{
-    if (c.unsent.empty()) {  // we were waiting for input
-        char buf[MAXLINE];
-        ssize_t n = read(c.fd, buf, sizeof buf);
-        if (n == 0)
-            return false;  // EOF: the client closed
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
-                return true;
-            err_ret("read error");  // e.g. Connection reset by peer
-            return false;
-        }
-        c.unsent.assign(buf, static_cast<size_t>(n));
-    }
-    ssize_t n = write(c.fd, c.unsent.data(), c.unsent.size());
-    if (n < 0) {
-        if (errno == EAGAIN || errno == EINTR)
-            return true;  // its buffers are full: try again on POLLOUT
-        err_ret("write error");
-        return false;
-    }
-    c.unsent.erase(0, static_cast<size_t>(n));
-    return true;
-}
-
-}  // namespace
 
 int main(int argc, char **argv)
 {
