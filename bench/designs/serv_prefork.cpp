@@ -20,6 +20,8 @@
 #include "service.h"
 #include "unp.h"
 
+#include <string>
+
 #include <pthread.h>
 #include <sys/mman.h>
 
@@ -94,15 +96,9 @@ int main(int argc, char **argv)
     int port = optind < argc ? Parse_port(argv[optind]) : SERV_PORT;
     Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
 
-    int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
-    int on = 1;
-    Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
-    servaddr.sin_family = AF_INET;
-    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
-    servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, (SA *)&servaddr, sizeof servaddr);
-    Listen(listenfd, LISTENQ);
+    // Every design listens the same way (socket, SO_REUSEADDR, bind, listen),
+    // as the book's chapter 30 servers do: what differs is what comes after.
+    int listenfd = Tcp_listen("0.0.0.0", std::to_string(port).c_str(), nullptr);
 
     if (lock)
         lock_init();
