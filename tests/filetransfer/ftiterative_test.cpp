@@ -325,7 +325,8 @@ struct Stalled {
         EXPECT_TRUE(eventually([&] { return srv.proc.children().empty(); }))
             << "children left: " << srv.proc.children().size() << ", zombies: " << srv.proc.zombie_children();
         EXPECT_EQ(srv.proc.zombie_children(), 0);
-        EXPECT_EQ(srv.proc.open_fds(), fds_before) << ::testing::PrintToString(srv.proc.fd_targets());
+        EXPECT_TRUE(eventually([&] { return srv.proc.open_fds() == fds_before; }))
+            << ::testing::PrintToString(srv.proc.fd_targets());
         TempDir next;
         Session s = run_client(srv.port, next.path(), "next\n");
         EXPECT_EQ(s.status.describe(), "exit 0") << "the next client: " << s.err;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <regex>
 
 using namespace socklab::test;
@@ -104,16 +105,35 @@ TEST(FiletransferProtocol, ChildKeepsNoDescriptorFromOneRequestToTheNext)
     Client c(srv.port);
     ASSERT_TRUE(eventually([&] { return srv.proc.children().size() == 1; })) << "one child per client";
     pid_t kid = srv.proc.children()[0];
-    auto fds = [&] {
-        int n = 0;
-        if (DIR *d = opendir(("/proc/" + std::to_string(kid) + "/fd").c_str())) {
-            while (dirent *e = readdir(d))
-                n += e->d_name[0] != '.';
+    // What the child holds between requests: its one connection (the
+    // listening socket closed after fork) and no file it served.
+    const std::string served = srv.served.path() + "/";
+    auto targets = [&] {
+        std::vector<std::string> t;
+        std::string dir = "/proc/" + std::to_string(kid) + "/fd";
+        if (DIR *d = opendir(dir.c_str())) {
+            while (dirent *e = readdir(d)) {
+                char buf[4096];
+                ssize_t n = e->d_name[0] == '.' ? -1 : readlink((dir + "/" + e->d_name).c_str(), buf, sizeof buf);
+                if (n > 0)
+                    t.emplace_back(buf, n);
+            }
             closedir(d);
         }
-        return n;
+        return t;
     };
-    int before = fds();  // waiting for its first request
+    auto between_requests = [&] {
+        auto t = targets();
+        auto sockets = std::count_if(t.begin(), t.end(), [](auto &s) { return s.starts_with("socket:"); });
+        auto files = std::count_if(t.begin(), t.end(), [&](auto &s) { return s.starts_with(served); });
+        return sockets == 1 && files == 0;
+    };
+    // The child closes the listening socket just after fork and each file
+    // just after sending it: give it those moments, never more.
+    send_request(c, "a");
+    EXPECT_EQ(recv_reply(c).body, "alpha");
+    ASSERT_TRUE(eventually(between_requests)) << ::testing::PrintToString(targets());
+    const auto before = targets().size();
     for (int i = 0; i < 5; i++) {
         for (const char *p : {"a", "missing", "."})
             send_request(c, p);
@@ -121,9 +141,8 @@ TEST(FiletransferProtocol, ChildKeepsNoDescriptorFromOneRequestToTheNext)
         EXPECT_EQ(recv_reply(c).status, 1);
         EXPECT_EQ(recv_reply(c).status, 3);
     }
-    // The child closes a file just after sending it: give it that moment.
-    EXPECT_TRUE(eventually([&] { return fds() == before; }))
-        << "descriptors: " << fds() << " after 15 requests, " << before << " before";
+    EXPECT_TRUE(eventually([&] { return between_requests() && targets().size() == before; }))
+        << "after 15 requests: " << ::testing::PrintToString(targets()) << "; " << before << " before";
 }
 
 TEST(FiletransferProtocol, NulInPathIsRefusedAndTheConnectionGoesOn)
