@@ -193,12 +193,9 @@ TEST(LotteryLab, ClientReportsAServerKilledWhileItWaitsForInput)
 
 TEST(LotteryLab, ClientReportsARefusedConnection)
 {
-    int port;
-    {
-        FakeServer gone;
-        port = gone.port();
-    }  // nobody listens there now
-    Process client = Process::run("LotteryClient", {"127.0.0.1", std::to_string(port)});
+    UnusedPort nobody;  // held to the end: no other test's server can get it
+    ASSERT_NE(nobody.port(), 0);
+    Process client = Process::run("LotteryClient", {"127.0.0.1", std::to_string(nobody.port())});
     EXPECT_EQ(client.wait().describe(), "exit 1");
     EXPECT_EQ(client.stderr_text(), "connect error: Connection refused\n");
 }
