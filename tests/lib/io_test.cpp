@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <pthread.h>
 #include <random>
@@ -29,10 +29,8 @@ struct Pair {
     }
 };
 
-// Is thread `tid` of this process blocked in read(2)?  A signal sent a
-// moment before the thread enters read() would be handled and then read()
-// would block for good, so the tests wait for this before they signal.
-bool sleeping(pid_t tid)
+// Is thread `tid` of this process asleep inside system call `call`?
+bool blocked_in(pid_t tid, long call)
 {
     std::string task = "/proc/self/task/" + std::to_string(tid);
     std::ifstream in(task + "/stat");
@@ -46,8 +44,13 @@ bool sleeping(pid_t tid)
     std::string nr;
     if (!(sc >> nr))
         return true;
-    return nr == std::to_string(SYS_read);  // not "running", nor another call
+    return nr == std::to_string(call);  // not "running", nor another call
 }
+
+// Is thread `tid` of this process blocked in read(2)?  A signal sent a
+// moment before the thread enters read() would be handled and then read()
+// would block for good, so the tests wait for this before they signal.
+bool sleeping(pid_t tid) { return blocked_in(tid, SYS_read); }
 
 volatile sig_atomic_t usr1_count = 0;
 void on_usr1(int) { usr1_count = usr1_count + 1; }
@@ -344,16 +347,20 @@ TEST(Readline, AtMostOneReadPer4KiB)
     std::string all;
     while (all.size() < (1 << 20))
         all += std::string(63, 'z') + "\n";
+    std::atomic<pid_t> writer_tid{0};
+    std::atomic<bool> written{false};
     std::thread writer([&] {
+        writer_tid = gettid();
         writen(p.b.get(), all.data(), all.size());
+        written = true;
         p.b.reset();
     });
-    // Let the whole megabyte queue up first, so the count measures
-    // readline and not the writer's pace.
-    int queued = 0;
+    // Let the socket fill up first (the writer blocks in write(2) once it
+    // is full, whatever size the kernel gave its buffers), so the count
+    // measures readline and not the writer's pace.
     ASSERT_TRUE(eventually([&] {
-        ioctl(p.a.get(), FIONREAD, &queued);
-        return queued >= 200000;
+        pid_t tid = writer_tid;
+        return written || (tid != 0 && blocked_in(tid, SYS_write));
     }));
     long before = read_syscalls();
     char buf[MAXLINE];
