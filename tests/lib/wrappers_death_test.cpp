@@ -37,6 +37,29 @@ struct TakenPort {
     int port = unp::local_port(fd.get());
 };
 
+// A socket bound to 127.0.0.1, port chosen by the kernel; -1 on failure.
+int bound_loopback_socket()
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+// A port where nothing listens, for as long as this lives: a socket bound
+// to it that never listens, so a connect() there is refused, and no server
+// of a test running in parallel can take the port (as it could one that
+// was merely free a moment ago).
+struct RefusingPort {
+    unp::Fd fd{bound_loopback_socket()};
+    int port = fd ? unp::local_port(fd.get()) : 0;
+};
+
 sockaddr_in loopback(int port)
 {
     sockaddr_in sa{};
@@ -75,15 +98,12 @@ TEST(WrapperDeathTest, ListenAcceptConnectShutdown)
 {
     EXPECT_EXIT(Listen(-1, LISTENQ), ExitedWithCode(1), err("listen", EBADF));
     EXPECT_EXIT(Accept(-1, nullptr, nullptr), ExitedWithCode(1), err("accept", EBADF));
-    int port;
-    {
-        TakenPort gone;  // closed again at once: nothing listens there
-        port = gone.port;
-    }
+    RefusingPort refusing;  // nothing listens there
+    ASSERT_NE(refusing.port, 0);
     EXPECT_EXIT(
         {
             int fd = Socket(AF_INET, SOCK_STREAM, 0);
-            sockaddr_in sa = loopback(port);
+            sockaddr_in sa = loopback(refusing.port);
             Connect(fd, reinterpret_cast<SA *>(&sa), sizeof sa);
         },
         ExitedWithCode(1), err("connect", ECONNREFUSED));
@@ -222,12 +242,9 @@ TEST(WrapperDeathTest, TcpConnectAndListen)
 {
     // Death tests re-run this body in a fresh process, where the kernel
     // picks other ports: the patterns match any port number.
-    int port;
-    {
-        TakenPort gone;
-        port = gone.port;
-    }
-    std::string serv = std::to_string(port);
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port, 0);
+    std::string serv = std::to_string(refusing.port);
     EXPECT_EXIT(Tcp_connect("127.0.0.1", serv.c_str()), ExitedWithCode(1),
                 std::string("^tcp_connect error for 127\\.0\\.0\\.1, [0-9]+: ") + strerror(ECONNREFUSED) + "\n$");
     // A lookup failure reports getaddrinfo's own reason, not a stale errno.
