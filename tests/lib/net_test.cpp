@@ -216,9 +216,10 @@ TEST(CxxLayer, ErrorsGoToTheCaller)
 
 TEST(CxxLayer, LineReaderAndSpans)
 {
+    // listen_tcp throws rather than return an empty Fd: ask first.
+    if (!ipv6_loopback_available())
+        GTEST_SKIP() << "no IPv6 loopback here";
     unp::Fd l = unp::listen_tcp("::1", "0");
-    if (!l)
-        GTEST_SKIP();
     unp::Fd c = unp::connect_tcp("::1", std::to_string(unp::local_port(l.get())));
     unp::Fd s(accept(l.get(), nullptr, nullptr));
     EXPECT_EQ(unp::peer_address(s.get()), unp::local_address(c.get()));
