@@ -44,12 +44,33 @@ double seconds_from_now(const std::string &line)
     return std::fabs(difftime(time(nullptr), mktime(&tm)));
 }
 
-// A port on which nothing listens (it was free a moment ago).
-int closed_port(const std::string &host = "127.0.0.1")
-{
-    unp::Fd listener = unp::listen_tcp(host, "0");
-    return unp::local_port(listener.get());
-}
+// A port on which nothing listens, for as long as this lives: a socket
+// bound to it that never listens, so a connect() there is refused, and no
+// server of a test running in parallel can take the port (as it could one
+// that was merely free a moment ago).  port is 0 if the bind failed.
+struct ClosedPort {
+    unp::Fd fd;
+    int port = 0;
+    explicit ClosedPort(const std::string &host = "127.0.0.1")
+    {
+        sockaddr_storage ss{};
+        socklen_t len = 0;
+        auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
+        auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+        if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
+            sin->sin_family = AF_INET;
+            len = sizeof *sin;
+        } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
+            sin6->sin6_family = AF_INET6;
+            len = sizeof *sin6;
+        } else {
+            return;
+        }
+        fd.reset(socket(ss.ss_family, SOCK_STREAM, 0));
+        if (fd && bind(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) == 0)
+            port = unp::local_port(fd.get());
+    }
+};
 
 bool have_ipv6_loopback()
 {
@@ -103,7 +124,9 @@ TEST(DaytimeLab, ClientPrintsTheServersLineAndExitsZero)
 
 TEST(DaytimeLab, ClientReportsRefusedConnection)
 {
-    auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(closed_port())});
+    ClosedPort closed;
+    ASSERT_NE(closed.port, 0);
+    auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(closed.port)});
     auto status = client.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();
     EXPECT_THAT(client.stderr_text(), HasSubstr("connect error: Connection refused"));
@@ -267,7 +290,9 @@ TEST(Daytime, Ipv6ServerAlsoServesIpv4ClientsAsMappedAddresses)
 TEST(Daytime, Ipv6ClientRefusedAndRejectsIpv4Address)
 {
     REQUIRE_IPV6();
-    auto refused = Process::run("daytimetcpcliv6", {"::1", std::to_string(closed_port("::1"))});
+    ClosedPort closed("::1");
+    ASSERT_NE(closed.port, 0);
+    auto refused = Process::run("daytimetcpcliv6", {"::1", std::to_string(closed.port)});
     auto status = refused.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();
     EXPECT_THAT(refused.stderr_text(), HasSubstr("connect error: Connection refused"));
@@ -312,7 +337,9 @@ TEST(Daytime, ProtocolIndependentPairOverIpv6)
 
 TEST(Daytime, ProtocolIndependentClientReportsRefusedAndUnknownService)
 {
-    int port = closed_port();
+    ClosedPort closed;
+    ASSERT_NE(closed.port, 0);
+    int port = closed.port;
     auto refused = Process::run("daytimetcpcli_names", {"127.0.0.1", std::to_string(port)});
     auto status = refused.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();
