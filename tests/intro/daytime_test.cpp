@@ -14,6 +14,7 @@
 #include <cmath>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 using namespace socklab::test;
 using ::testing::HasSubstr;
@@ -47,11 +48,12 @@ double seconds_from_now(const std::string &line)
 // A port on which nothing listens, for as long as this lives: a socket
 // bound to it that never listens, so a connect() there is refused, and no
 // server of a test running in parallel can take the port (as it could one
-// that was merely free a moment ago).  port is 0 if the bind failed.
+// that was merely free a moment ago).  The kernel picks the port unless
+// one is given; port is 0 if the bind failed.
 struct ClosedPort {
     unp::Fd fd;
     int port = 0;
-    explicit ClosedPort(const std::string &host = "127.0.0.1")
+    explicit ClosedPort(const std::string &host = "127.0.0.1", int wanted = 0)
     {
         sockaddr_storage ss{};
         socklen_t len = 0;
@@ -59,9 +61,11 @@ struct ClosedPort {
         auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
         if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
             sin->sin_family = AF_INET;
+            sin->sin_port = htons(static_cast<uint16_t>(wanted));
             len = sizeof *sin;
         } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
             sin6->sin6_family = AF_INET6;
+            sin6->sin6_port = htons(static_cast<uint16_t>(wanted));
             len = sizeof *sin6;
         } else {
             return;
@@ -309,6 +313,12 @@ TEST(Daytime, ProtocolIndependentPairOverIpv4)
     int port = server.wait_for_port();
     ASSERT_NE(port, 0);
     EXPECT_THAT(server.stdout_seen(), HasSubstr("listening on 127.0.0.1, port"));
+    // "localhost" may name ::1 first: the client tries it, is refused, and
+    // goes on to 127.0.0.1.  Hold [::1]:port meanwhile, so that no server
+    // of a test running in parallel can answer there instead.
+    std::optional<ClosedPort> v6_refusing;
+    if (have_ipv6_loopback())
+        v6_refusing.emplace("::1", port);
 
     for (std::string host : {"127.0.0.1", "localhost"}) {
         auto client = Process::run("daytimetcpcli_names", {host, std::to_string(port)});
