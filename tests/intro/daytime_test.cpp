@@ -35,14 +35,15 @@ MATCHER_P(IsDaytimeLine, ending, "is one RFC 867 daytime line ending in " + ::te
     return std::regex_match(arg, std::regex(std::string(kDaytime) + ending));
 }
 
-// How far (in seconds) the time in a daytime line is from now.
-double seconds_from_now(const std::string &line)
+// How far (in seconds) the time in a daytime line, written in UTC, is from
+// now.  (Read back as local time, a line from the hour that repeats when
+// summer time ends may come out an hour off.)
+double seconds_from_now_utc(const std::string &line)
 {
     struct tm tm {};
     if (strptime(line.c_str(), "%a %b %e %H:%M:%S %Y", &tm) == nullptr)
         return 1e9;
-    tm.tm_isdst = -1;  // let mktime decide, as localtime did
-    return std::fabs(difftime(time(nullptr), mktime(&tm)));
+    return std::fabs(difftime(time(nullptr), timegm(&tm)));
 }
 
 // A port on which nothing listens, for as long as this lives: a socket
@@ -101,7 +102,8 @@ bool have_ipv6_loopback()
 
 TEST(DaytimeLab, ServerSendsOneRfc867Line)
 {
-    auto server = Process::run("daytimetcpsrv", {"0"});
+    // The server writes local time: make that UTC, whatever zone CI is in.
+    auto server = Process::run("daytimetcpsrv", {"0"}, {.env = {"TZ=UTC0"}, .cwd = ""});
     int port = server.wait_for_port();
     ASSERT_NE(port, 0);
 
@@ -110,7 +112,7 @@ TEST(DaytimeLab, ServerSendsOneRfc867Line)
     std::string all = c.recv_all();
     EXPECT_THAT(all, IsDaytimeLine("\r\n"))
         << "one line, ending in \\r\\n, then the server closes";
-    EXPECT_LT(seconds_from_now(all), 5) << "the server's clock, now: " << all;
+    EXPECT_LT(seconds_from_now_utc(all), 5) << "the server's clock, now (UTC): " << all;
     EXPECT_TRUE(c.closed_by_peer());
 }
 
