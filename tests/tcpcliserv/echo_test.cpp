@@ -90,6 +90,9 @@ TEST(EchoLab, ClientReportsServerTerminatedPrematurely)
     ASSERT_EQ(children.size(), 1u);
     ::kill(children[0], SIGKILL);
     ASSERT_TRUE(eventually([&] { return has_exited(children[0]); }));
+    // The client's TCP has the FIN (its socket is in CLOSE_WAIT) before the
+    // client sends anything: the RST it then draws cannot overtake the FIN.
+    ASSERT_TRUE(eventually([&] { return client_end_got_fin(s.port); }));
 
     ASSERT_TRUE(client.write_stdin("after\n"));  // answered by RST; read() sees the FIN first
     auto status = client.wait();

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -46,6 +47,39 @@ inline bool has_exited(pid_t pid)
 {
     char s = proc_state(pid);
     return s == 0 || s == 'Z';
+}
+
+// True once the client end of a connection to server_port on this host has
+// taken the server's FIN: its socket is in CLOSE_WAIT (/proc/net/tcp and
+// tcp6).  Only then is the order certain: a FIN still on its way could be
+// overtaken by the RST that the client's next segment draws, and the
+// client would see ECONNRESET instead of EOF.  True also if /proc/net
+// cannot be read, as there is then nothing to wait for.
+inline bool client_end_got_fin(int server_port)
+{
+    constexpr int kCloseWait = 0x08;  // TCP_CLOSE_WAIT, as /proc/net/tcp shows it
+    bool readable = false;
+    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(path);
+        if (!in)
+            continue;
+        readable = true;
+        std::string line;
+        std::getline(in, line);  // the header
+        while (std::getline(in, line)) {
+            std::istringstream fields(line);
+            std::string slot, local, remote, state;
+            if (!(fields >> slot >> local >> remote >> state))
+                continue;
+            size_t colon = remote.rfind(':');
+            if (colon == std::string::npos)
+                continue;
+            if (std::stoi(remote.substr(colon + 1), nullptr, 16) == server_port &&
+                std::stoi(state, nullptr, 16) == kCloseWait)
+                return true;
+        }
+    }
+    return !readable;
 }
 
 // Open descriptors of any process of ours (-1 if it is gone).
