@@ -18,10 +18,14 @@ TEST(Rst, Tcpcli11GetsSigpipeAfterTheServerChildIsKilled)
     // The child dies (its TCP sends FIN); the parent reaps it.
     ::kill(s.proc.children()[0], SIGKILL);
     ASSERT_TRUE(s.proc.wait_for_line(std::regex("^child [0-9]+ terminated$")));
+    // The client's TCP has the FIN (CLOSE_WAIT): the RST that its first byte
+    // draws then finds the connection closing (EPIPE, so SIGPIPE), not open
+    // (ECONNRESET, which the second write would just return).
+    ASSERT_TRUE(eventually([&] { return client_end_got_fin(s.port); }));
 
     // One byte goes out and draws an RST; the rest, a second later, SIGPIPE.
     ASSERT_TRUE(client.write_stdin("hello\n"));
-    EXPECT_EQ(client.wait(5s).describe(), "killed by SIGPIPE") << client.stderr_text();
+    EXPECT_EQ(client.wait().describe(), "killed by SIGPIPE") << client.stderr_text();
     EXPECT_EQ(client.stdout_seen(), "");
     EXPECT_TRUE(s.proc.running());
 }
