@@ -10,6 +10,8 @@
 
 #include <dirent.h>
 
+#include <sys/syscall.h>
+
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -47,6 +49,27 @@ inline bool has_exited(pid_t pid)
 {
     char s = proc_state(pid);
     return s == 0 || s == 'Z';
+}
+
+// True while pid is inside accept(): /proc/PID/syscall names the call (a
+// sleeping process only; a running one reads "running").  Where that file
+// is refused (a locked-down container), the wait channel names the sleep.
+// State S alone would also match any other sleep on the way to accept().
+inline bool blocked_in_accept(pid_t pid)
+{
+    std::ifstream sc("/proc/" + std::to_string(pid) + "/syscall");
+    long nr = -1;
+    if (sc >> nr) {
+#ifdef SYS_accept
+        if (nr == SYS_accept)
+            return true;
+#endif
+        return nr == SYS_accept4;
+    }
+    std::ifstream wchan("/proc/" + std::to_string(pid) + "/wchan");
+    std::string name;
+    wchan >> name;
+    return name == "inet_csk_accept";
 }
 
 // True once the client end of a connection to server_port on this host has

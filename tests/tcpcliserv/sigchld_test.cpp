@@ -40,11 +40,11 @@ void end_five_together(Server &s, Process &client)
     s.proc.kill(SIGCONT);
 }
 
-// Waits for a server's parent to block in accept() (state S), so that the
-// next SIGCHLD interrupts accept() rather than arriving between two calls.
+// Waits for a server's parent to block in accept(), so that the next
+// SIGCHLD interrupts accept() rather than arriving between two calls.
 bool blocked_in_accept(Server &s)
 {
-    return eventually([&] { return proc_state(s.proc.pid()) == 'S'; });
+    return eventually([&] { return socklab::test::blocked_in_accept(s.proc.pid()); });
 }
 
 }  // namespace
