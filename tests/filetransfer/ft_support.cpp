@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,10 +20,11 @@
 
 namespace socklab::test {
 
-TempDir::TempDir()
+TempDir::TempDir(const std::string &base)
 {
-    const char *base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/socklab-ft.XXXXXX";
+    const char *tmpdir = getenv("TMPDIR");
+    std::string parent = !base.empty() ? base : tmpdir && *tmpdir ? tmpdir : "/tmp";
+    std::string tmpl = parent + "/socklab-ft.XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr)
         ADD_FAILURE() << "mkdtemp " << tmpl << ": " << strerror(errno);
     // Readable by all: a server may run as "nobody" (as_unprivileged).
@@ -100,6 +102,14 @@ std::optional<std::vector<std::string>> as_unprivileged()
         if (access(p, X_OK) == 0)
             return std::vector<std::string>{p, "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
     return std::nullopt;
+}
+
+std::uint64_t free_bytes(const std::string &path)
+{
+    struct statvfs vfs {};
+    if (statvfs(path.c_str(), &vfs) != 0)
+        return 0;
+    return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
 }
 
 // ------------------------------------------------------------ PausingRelay

@@ -15,10 +15,11 @@
 
 namespace socklab::test {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with all it holds.
+// A fresh directory under $TMPDIR (or /tmp), or under `base` if given,
+// removed with all it holds.
 class TempDir {
 public:
-    TempDir();
+    explicit TempDir(const std::string &base = "");
     ~TempDir();
     TempDir(const TempDir &) = delete;
     TempDir &operator=(const TempDir &) = delete;
@@ -41,6 +42,10 @@ bool exists(const std::string &path);
 // must meet an unreadable file are started through setpriv as "nobody".
 // The argv prefix for that ({} when not root); nullopt if it is impossible.
 std::optional<std::vector<std::string>> as_unprivileged();
+
+// Free bytes for an unprivileged user on the file system holding `path`
+// (0 if it cannot be told).
+std::uint64_t free_bytes(const std::string &path);
 
 // Relays one connection from a client to 127.0.0.1:server_port, passing
 // the server's bytes through only until `limit` of them have reached the
