@@ -94,13 +94,37 @@ bool exists(const std::string &path)
     return lstat(path.c_str(), &st) == 0;
 }
 
-std::optional<std::vector<std::string>> as_unprivileged()
+std::optional<std::vector<std::string>> as_unprivileged(const std::string &program)
 {
     if (geteuid() != 0)
         return std::vector<std::string>{};
-    for (const char *p : {"/usr/bin/setpriv", "/bin/setpriv"})
-        if (access(p, X_OK) == 0)
-            return std::vector<std::string>{p, "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+    TempDir probe;
+    write_file(probe / "secret", "secret");
+    chmod((probe / "secret").c_str(), 0);
+    // The prefix works if, through it, the program can be run, the scratch
+    // directory entered, and the file of mode 0 not read.
+    auto works = [&](std::vector<std::string> argv) {
+        for (const std::string &a : {std::string("/bin/sh"), std::string("-c"),
+                                     std::string(R"(test -x "$0" && test -x "$1" && ! test -r "$1/secret")"),
+                                     program, probe.path()})
+            argv.push_back(a);
+        return Process::start(argv).wait().describe() == "exit 0";
+    };
+    for (const char *p : {"/usr/bin/setpriv", "/bin/setpriv"}) {
+        if (access(p, X_OK) != 0)
+            continue;
+        // Still root, so a build tree "nobody" cannot enter (under /root,
+        // say) is no obstacle; it needs CAP_SETPCAP, which a restricted
+        // container may lack.
+        const char *caps = "-dac_override,-dac_read_search";
+        std::vector<std::string> drop_caps = {p, std::string("--inh-caps=") + caps,
+                                              std::string("--bounding-set=") + caps, "--"};
+        if (works(drop_caps))
+            return drop_caps;
+        std::vector<std::string> nobody = {p, "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+        if (works(nobody))
+            return nobody;
+    }
     return std::nullopt;
 }
 

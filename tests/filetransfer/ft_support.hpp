@@ -38,10 +38,14 @@ void write_file(const std::string &path, const std::string &bytes);
 std::string read_file(const std::string &path);
 bool exists(const std::string &path);
 
-// When the tests run as root, permissions do not stop reads: servers that
-// must meet an unreadable file are started through setpriv as "nobody".
-// The argv prefix for that ({} when not root); nullopt if it is impossible.
-std::optional<std::vector<std::string>> as_unprivileged();
+// When the tests run as root, permissions do not stop reads: a server that
+// must meet an unreadable file is started through setpriv, still root but
+// without the capabilities that override file permissions (so it runs from
+// wherever the build tree is), or else as "nobody".  The argv prefix for
+// `program` ({} when not root), tried first on a file of mode 0 in a
+// scratch directory: the program must be reachable and the file not
+// readable.  nullopt if no way works here.
+std::optional<std::vector<std::string>> as_unprivileged(const std::string &program);
 
 // Free bytes for an unprivileged user on the file system holding `path`
 // (0 if it cannot be told).

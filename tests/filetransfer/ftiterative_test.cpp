@@ -80,6 +80,7 @@ void expect_refused(Server &srv, const std::string &request, const std::string &
 {
     ASSERT_NE(srv.port, 0);
     write_file(srv.served / "ok.txt", "still serving\n");
+    chmod((srv.served / "ok.txt").c_str(), 0644);  // whatever the umask: the server may run as "nobody"
     TempDir here;
     Session s = run_client(srv.port, here.path(), request + "\nok.txt\n");
     EXPECT_FALSE(s.status.exited && s.status.code == 0)
@@ -255,9 +256,10 @@ TEST(FiletransferIterativeLab, MissingFileIsRefused)
 
 TEST(FiletransferIterativeLab, UnreadableFileIsRefused)
 {
-    auto prefix = as_unprivileged();
+    auto prefix = as_unprivileged(program_path("ftserver"));
     if (!prefix)
-        GTEST_SKIP() << "running as root without setpriv: cannot make a file unreadable";
+        GTEST_SKIP() << "running as root, and setpriv cannot start the server without the right to read "
+                        "every file here: cannot make a file unreadable to it";
     Server srv(*prefix);
     write_file(srv.served / "secret", "secret");
     chmod((srv.served / "secret").c_str(), 0);

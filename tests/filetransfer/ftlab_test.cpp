@@ -96,9 +96,10 @@ TEST(FiletransferLab, MissingFileIsReportedWithItsReason)
 
 TEST(FiletransferLab, UnreadableFileIsReportedWithItsReason)
 {
-    auto prefix = as_unprivileged();
+    auto prefix = as_unprivileged(program_path("FTServer"));
     if (!prefix)
-        GTEST_SKIP() << "running as root without setpriv: cannot make a file unreadable";
+        GTEST_SKIP() << "running as root, and setpriv cannot start the server without the right to read "
+                        "every file here: cannot make a file unreadable to it";
     TempDir dir;
     write_file(dir / "secret", "secret");
     chmod((dir / "secret").c_str(), 0);
