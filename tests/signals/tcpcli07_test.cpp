@@ -14,20 +14,22 @@ using ::testing::HasSubstr;
 
 namespace {
 
-// Runs tcpcli07 with a 0.3 s timer against server (already listening on
-// port) and checks that the timer, not EOF, ended it.
+// Runs tcpcli07 with a 2 s timer against server (already listening on
+// port) and checks that the timer, not EOF, ended it.  The echo must come
+// back before the timer fires: it takes some 10 ms, 50 ms on a loaded
+// machine under ASan, and 2 s leaves room for a far slower one.
 void timer_ends_client_while_connected(Process &server, int port)
 {
     auto start = std::chrono::steady_clock::now();
-    auto cli = Process::run("tcpcli07", {"-t", "0.3", "127.0.0.1", std::to_string(port)});
+    auto cli = Process::run("tcpcli07", {"-t", "2", "127.0.0.1", std::to_string(port)});
     ASSERT_TRUE(cli.write_stdin("hello\n"));
     EXPECT_EQ(cli.read_line(), "hello");  // connected, and the echo works
     // stdin stays open, so only the timer can end the client.
-    auto st = cli.wait(10s);
+    auto st = cli.wait(15s);
     auto lived = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(st.describe(), "exit 0");
-    EXPECT_GE(lived, 300ms) << "tcpcli07 ended before its timer";
-    EXPECT_EQ(cli.stderr_text(), "tcpcli07: SIGALRM after 0.300 s: exiting while connected\n");
+    EXPECT_GE(lived, 2s) << "tcpcli07 ended before its timer";
+    EXPECT_EQ(cli.stderr_text(), "tcpcli07: SIGALRM after 2.000 s: exiting while connected\n");
 
     // The server's child read EOF and exited; the parent's handler said so.
     EXPECT_TRUE(server.wait_for_line(std::regex("^child [0-9]+ terminated$")))
