@@ -7,6 +7,7 @@
 // so nothing the programs sent is missed.
 #include "run.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -115,6 +117,46 @@ public:
         if (waitpid(pid_, &status_, WNOHANG) == pid_)
             reaped_ = true;
         return reaped_;
+    }
+
+    // For the server (a group of its own): true when no process of its group
+    // is running or about to run (state R) or in an uninterruptible wait (D):
+    // all are blocked, waiting for their next event, so whatever they had to
+    // say is in the pipe.
+    bool idle() const
+    {
+        if (pid_ <= 0 || reaped_ || !group_)
+            return true;
+        bool busy = false;
+        if (DIR *d = opendir("/proc")) {
+            while (dirent *e = readdir(d)) {
+                char *end = nullptr;
+                long pid = strtol(e->d_name, &end, 10);
+                if (*end != '\0' || pid <= 0)
+                    continue;
+                char path[64], text[512];
+                snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                    continue;  // gone meanwhile
+                ssize_t n = read(fd, text, sizeof text - 1);
+                close(fd);
+                if (n <= 0)
+                    continue;  // reaped between open() and read(): ESRCH
+                text[n] = '\0';
+                const char *paren = strrchr(text, ')');  // the command name may hold spaces
+                char state = 0;
+                long ppid = 0, pgrp = 0;
+                if (!paren || sscanf(paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3)
+                    continue;
+                if (pgrp == pid_ && (state == 'R' || state == 'D')) {
+                    busy = true;
+                    break;
+                }
+            }
+            closedir(d);
+        }
+        return !busy;
     }
 
     // SIGTERM (to the whole group for the server), then SIGKILL after a second.
@@ -313,7 +355,15 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
     capture.dispatch(handler);  // anything still in the buffer
 
     // The server (an iterative one never exits) is not part of the lesson
-    // once the client is done: stop it, quietly.
+    // once the client is done: stop it, quietly.  But first let it finish
+    // reacting to the end of the conversation (the client's RST wakes it to
+    // print "read error: Connection reset by peer"): wait until every process
+    // of its group is blocked again, at most a second for a busy server.
+    auto idle_deadline = Clock::now() + std::chrono::seconds(1);
+    while (!stop && !server.idle() && Clock::now() < idle_deadline) {
+        poll(nullptr, 0, 5);
+        show(out, "server", server.read_lines());
+    }
     server.stop();
     client.stop();
     show(out, "server", server.read_lines());
