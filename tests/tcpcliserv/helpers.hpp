@@ -12,6 +12,7 @@
 
 #include <sys/syscall.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -53,23 +54,30 @@ inline bool has_exited(pid_t pid)
 
 // True while pid is inside accept(): /proc/PID/syscall names the call (a
 // sleeping process only; a running one reads "running").  Where that file
-// is refused (a locked-down container), the wait channel names the sleep.
-// State S alone would also match any other sleep on the way to accept().
+// is refused (a locked-down container), the wait channel names the sleep,
+// and where that is hidden too, state S is all there is to go on.  State S
+// alone would also match any other sleep on the way to accept().
 inline bool blocked_in_accept(pid_t pid)
 {
-    std::ifstream sc("/proc/" + std::to_string(pid) + "/syscall");
-    long nr = -1;
-    if (sc >> nr) {
+    std::string dir = "/proc/" + std::to_string(pid);
+    std::ifstream sc(dir + "/syscall");
+    std::string first;
+    if (sc >> first) {
+        if (first == "running")
+            return false;
+        long nr = std::strtol(first.c_str(), nullptr, 10);
 #ifdef SYS_accept
         if (nr == SYS_accept)
             return true;
 #endif
         return nr == SYS_accept4;
     }
-    std::ifstream wchan("/proc/" + std::to_string(pid) + "/wchan");
+    std::ifstream wchan(dir + "/wchan");
     std::string name;
     wchan >> name;
-    return name == "inet_csk_accept";
+    if (!name.empty() && name != "0")
+        return name == "inet_csk_accept";
+    return proc_state(pid) == 'S';
 }
 
 // True once the client end of a connection to server_port on this host has
