@@ -125,7 +125,10 @@ def run_check(check, test_bin, env, timeout, workdir):
     log_path = os.path.join(workdir, stem + ".log")
     cmd = [test_bin, f"--gtest_filter={check.test}", f"--gtest_output=json:{json_path}",
            "--gtest_color=no"]
-    r = runner.run(cmd, timeout, env=env, cwd=workdir, log_path=log_path)
+    # Each check gets a TMPDIR of its own, removed afterwards: a check
+    # stopped at its deadline never reaches its own cleanup.
+    with tempfile.TemporaryDirectory(prefix="socklab-check-") as scratch:
+        r = runner.run(cmd, timeout, env=dict(env, TMPDIR=scratch), cwd=workdir, log_path=log_path)
     check.seconds = r.seconds
     if r.timed_out:
         check.status = "FAIL"
