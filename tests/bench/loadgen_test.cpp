@@ -165,16 +165,9 @@ TEST(Loadgen, CatchesWrongReplies)
 
 TEST(Loadgen, CountsRefusedConnections)
 {
-    // A port that refuses and stays ours: bound, never listening.  (A closed
-    // listener's port is free again, and a server of a test running beside
-    // us may be given it by bind(port 0) and accept our connections.)
-    unp::Fd held(socket(AF_INET, SOCK_STREAM, 0));
-    ASSERT_TRUE(held) << strerror(errno);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(held.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0) << strerror(errno);
-    const int port = unp::local_port(held.get());
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port(), 0);
+    const int port = refusing.port();
     Result r = run_loadgen({"-c", "2", "-n", "3", "127.0.0.1", std::to_string(port)}, 2);
     EXPECT_EQ(r.num("ok"), 0);
     EXPECT_EQ(r.num("refused"), 6);

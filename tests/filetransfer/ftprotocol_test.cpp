@@ -314,14 +314,9 @@ TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
 
 TEST(Filetransfer, ClientNamesTheServerItCannotReach)
 {
-    // A port bound and never listened on, held to the end: closed at once,
-    // it could be given to the server of a test running alongside.
-    unp::Fd held(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(held.get(), reinterpret_cast<sockaddr *>(&sin), sizeof sin), 0) << strerror(errno);
-    int port = unp::local_port(held.get());
+    RefusingPort refusing;  // held to the end
+    ASSERT_NE(refusing.port(), 0);
+    int port = refusing.port();
     Process p = Process::run("ftclient", {"127.0.0.1", std::to_string(port)});
     ExitStatus st = p.wait();
     EXPECT_TRUE(st.exited && st.code != 0) << st.describe();

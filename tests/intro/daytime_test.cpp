@@ -46,37 +46,6 @@ double seconds_from_now_utc(const std::string &line)
     return std::fabs(difftime(time(nullptr), timegm(&tm)));
 }
 
-// A port on which nothing listens, for as long as this lives: a socket
-// bound to it that never listens, so a connect() there is refused, and no
-// server of a test running in parallel can take the port (as it could one
-// that was merely free a moment ago).  The kernel picks the port unless
-// one is given; port is 0 if the bind failed.
-struct ClosedPort {
-    unp::Fd fd;
-    int port = 0;
-    explicit ClosedPort(const std::string &host = "127.0.0.1", int wanted = 0)
-    {
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
-        auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-        if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
-            sin->sin_family = AF_INET;
-            sin->sin_port = htons(static_cast<uint16_t>(wanted));
-            len = sizeof *sin;
-        } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
-            sin6->sin6_family = AF_INET6;
-            sin6->sin6_port = htons(static_cast<uint16_t>(wanted));
-            len = sizeof *sin6;
-        } else {
-            return;
-        }
-        fd.reset(socket(ss.ss_family, SOCK_STREAM, 0));
-        if (fd && bind(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) == 0)
-            port = unp::local_port(fd.get());
-    }
-};
-
 bool have_ipv6_loopback()
 {
     int fd = socket(AF_INET6, SOCK_STREAM, 0);
@@ -130,9 +99,9 @@ TEST(DaytimeLab, ClientPrintsTheServersLineAndExitsZero)
 
 TEST(DaytimeLab, ClientReportsRefusedConnection)
 {
-    ClosedPort closed;
-    ASSERT_NE(closed.port, 0);
-    auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(closed.port)});
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port(), 0);
+    auto client = Process::run("daytimetcpcli", {"127.0.0.1", std::to_string(refusing.port())});
     auto status = client.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();
     EXPECT_THAT(client.stderr_text(), HasSubstr("connect error: Connection refused"));
@@ -296,9 +265,9 @@ TEST(Daytime, Ipv6ServerAlsoServesIpv4ClientsAsMappedAddresses)
 TEST(Daytime, Ipv6ClientRefusedAndRejectsIpv4Address)
 {
     REQUIRE_IPV6();
-    ClosedPort closed("::1");
-    ASSERT_NE(closed.port, 0);
-    auto refused = Process::run("daytimetcpcliv6", {"::1", std::to_string(closed.port)});
+    RefusingPort refusing("::1");
+    ASSERT_NE(refusing.port(), 0);
+    auto refused = Process::run("daytimetcpcliv6", {"::1", std::to_string(refusing.port())});
     auto status = refused.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();
     EXPECT_THAT(refused.stderr_text(), HasSubstr("connect error: Connection refused"));
@@ -318,7 +287,7 @@ TEST(Daytime, ProtocolIndependentPairOverIpv4)
     // "localhost" may name ::1 first: the client tries it, is refused, and
     // goes on to 127.0.0.1.  Hold [::1]:port meanwhile, so that no server
     // of a test running in parallel can answer there instead.
-    std::optional<ClosedPort> v6_refusing;
+    std::optional<RefusingPort> v6_refusing;
     if (have_ipv6_loopback())
         v6_refusing.emplace("::1", port);
 
@@ -349,9 +318,9 @@ TEST(Daytime, ProtocolIndependentPairOverIpv6)
 
 TEST(Daytime, ProtocolIndependentClientReportsRefusedAndUnknownService)
 {
-    ClosedPort closed;
-    ASSERT_NE(closed.port, 0);
-    int port = closed.port;
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port(), 0);
+    int port = refusing.port();
     auto refused = Process::run("daytimetcpcli_names", {"127.0.0.1", std::to_string(port)});
     auto status = refused.wait();
     EXPECT_TRUE(status.exited && status.code != 0) << status.describe();

@@ -51,15 +51,9 @@ TEST(Harness, ClientTalksAndSeesClose)
 
 TEST(Harness, RefusedConnectionReportsErrno)
 {
-    // A socket bound to the port but never listening: the port refuses
-    // connections, and no server of a test running in parallel can take it
-    // meanwhile (as it could a port that was merely free a moment ago).
-    unp::Fd bound(socket(AF_INET, SOCK_STREAM, 0));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(bound.get(), reinterpret_cast<sockaddr *>(&sa), sizeof sa), 0) << strerror(errno);
-    int port = unp::local_port(bound.get());
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port(), 0);
+    int port = refusing.port();
     Client c(port);
     EXPECT_FALSE(c.connected());
     EXPECT_EQ(c.errno_value(), ECONNREFUSED);

@@ -188,15 +188,9 @@ TEST(CxxLayer, FdOwnsAndReleases)
 
 TEST(CxxLayer, ErrorsGoToTheCaller)
 {
-    // A port that refuses connections: a socket bound to it never listens,
-    // and holds it, so no server of a test running in parallel can take it
-    // (as it could a port that was merely free a moment ago).
-    unp::Fd bound(socket(AF_INET, SOCK_STREAM, 0));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(bound.get(), reinterpret_cast<sockaddr *>(&sa), sizeof sa), 0) << strerror(errno);
-    int port = unp::local_port(bound.get());
+    RefusingPort refusing;
+    ASSERT_NE(refusing.port(), 0);
+    int port = refusing.port();
     try {
         unp::connect_tcp("127.0.0.1", std::to_string(port));
         FAIL() << "connect to a closed port succeeded";

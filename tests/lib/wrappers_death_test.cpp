@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every wrapper's failure path: the message the book's programs print, and
 // the exit status.  A wrapper that returned on failure would fail here too.
+#include "process.hpp"
 #include "unp.h"
 #include "unp.hpp"
 
@@ -12,6 +13,7 @@
 #include <climits>
 #include <cstdint>
 
+using socklab::test::RefusingPort;
 using ::testing::ExitedWithCode;
 using ::testing::KilledBySignal;
 
@@ -35,29 +37,6 @@ std::string err(const char *call, int errnum) { return exactly(std::string(call)
 struct TakenPort {
     unp::Fd fd = unp::listen_tcp("127.0.0.1", "0");
     int port = unp::local_port(fd.get());
-};
-
-// A socket bound to 127.0.0.1, port chosen by the kernel; -1 on failure.
-int bound_loopback_socket()
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0)
-        return fd;
-    if (fd >= 0)
-        close(fd);
-    return -1;
-}
-
-// A port where nothing listens, for as long as this lives: a socket bound
-// to it that never listens, so a connect() there is refused, and no server
-// of a test running in parallel can take the port (as it could one that
-// was merely free a moment ago).
-struct RefusingPort {
-    unp::Fd fd{bound_loopback_socket()};
-    int port = fd ? unp::local_port(fd.get()) : 0;
 };
 
 sockaddr_in loopback(int port)
@@ -99,11 +78,11 @@ TEST(WrapperDeathTest, ListenAcceptConnectShutdown)
     EXPECT_EXIT(Listen(-1, LISTENQ), ExitedWithCode(1), err("listen", EBADF));
     EXPECT_EXIT(Accept(-1, nullptr, nullptr), ExitedWithCode(1), err("accept", EBADF));
     RefusingPort refusing;  // nothing listens there
-    ASSERT_NE(refusing.port, 0);
+    ASSERT_NE(refusing.port(), 0);
     EXPECT_EXIT(
         {
             int fd = Socket(AF_INET, SOCK_STREAM, 0);
-            sockaddr_in sa = loopback(refusing.port);
+            sockaddr_in sa = loopback(refusing.port());
             Connect(fd, reinterpret_cast<SA *>(&sa), sizeof sa);
         },
         ExitedWithCode(1), err("connect", ECONNREFUSED));
@@ -243,8 +222,8 @@ TEST(WrapperDeathTest, TcpConnectAndListen)
     // Death tests re-run this body in a fresh process, where the kernel
     // picks other ports: the patterns match any port number.
     RefusingPort refusing;
-    ASSERT_NE(refusing.port, 0);
-    std::string serv = std::to_string(refusing.port);
+    ASSERT_NE(refusing.port(), 0);
+    std::string serv = std::to_string(refusing.port());
     EXPECT_EXIT(Tcp_connect("127.0.0.1", serv.c_str()), ExitedWithCode(1),
                 std::string("^tcp_connect error for 127\\.0\\.0\\.1, [0-9]+: ") + strerror(ECONNREFUSED) + "\n$");
     // A lookup failure reports getaddrinfo's own reason, not a stale errno.

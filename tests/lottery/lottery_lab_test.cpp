@@ -195,7 +195,7 @@ TEST(LotteryLab, ClientReportsAServerKilledWhileItWaitsForInput)
 
 TEST(LotteryLab, ClientReportsARefusedConnection)
 {
-    UnusedPort nobody;  // held to the end: no other test's server can get it
+    RefusingPort nobody;  // held to the end: no other test's server can get it
     ASSERT_NE(nobody.port(), 0);
     Process client = Process::run("LotteryClient", {"127.0.0.1", std::to_string(nobody.port())});
     EXPECT_EQ(client.wait().describe(), "exit 1");

@@ -19,19 +19,6 @@ std::string send_garbage(Client &c, size_t bytes, size_t expected_size)
     return answers;
 }
 
-UnusedPort::UnusedPort() : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
-{
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sin.sin_port = 0;  // the kernel picks; bound, it stays ours
-    if (!fd_ || bind(fd_.get(), reinterpret_cast<sockaddr *>(&sin), sizeof sin) < 0) {
-        ADD_FAILURE() << "UnusedPort: " << strerror(errno);
-        return;
-    }
-    port_ = unp::local_port(fd_.get());
-}
-
 FakeServer::FakeServer() : listener_(unp::listen_tcp("127.0.0.1", "0"))
 {
     port_ = unp::local_port(listener_.get());

@@ -123,20 +123,6 @@ inline std::vector<int> play_session(int port)
 // `expected_size` bytes have come back.
 std::string send_garbage(Client &c, size_t bytes, size_t expected_size);
 
-// A port on 127.0.0.1 where nobody listens, for as long as this lives: a
-// socket bound to it (without SO_REUSEADDR) and never listening.  Unlike a
-// port taken and closed again, no server of a test running alongside can
-// be given it meanwhile, so a connect() there is refused, always.
-class UnusedPort {
-public:
-    UnusedPort();
-    int port() const { return port_; }
-
-private:
-    unp::Fd fd_;
-    int port_ = 0;
-};
-
 // A stand-in server the test drives byte by byte, to see what a client
 // sends and how it copes with what comes back.
 class FakeServer {

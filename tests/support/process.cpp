@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "process.hpp"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
@@ -560,6 +563,29 @@ void Client::reset()
     linger lg{1, 0};  // close() now sends RST instead of FIN
     setsockopt(fd_.get(), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     fd_.reset();
+}
+
+RefusingPort::RefusingPort(const std::string &host, int wanted)
+{
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
+    auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(static_cast<uint16_t>(wanted));
+        len = sizeof *sin;
+    } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(static_cast<uint16_t>(wanted));
+        len = sizeof *sin6;
+    } else {
+        ADD_FAILURE() << "RefusingPort: not a numeric address: " << host;
+        return;
+    }
+    fd_.reset(socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));  // no SO_REUSEADDR: the port stays ours
+    if (fd_ && bind(fd_.get(), reinterpret_cast<sockaddr *>(&ss), len) == 0)
+        port_ = unp::local_port(fd_.get());
 }
 
 }  // namespace socklab::test

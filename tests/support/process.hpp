@@ -156,6 +156,22 @@ private:
 // Zombies among pid's children, counted from /proc.
 int zombie_children_of(pid_t pid);
 
+// A port where nothing listens, for as long as this lives: a socket bound
+// to it that never listens.  A connect() there is refused, and no server of
+// a test running in parallel can be given the port meanwhile, as it could
+// one that was merely free a moment ago (a listener taken and closed).  The
+// kernel picks the port unless one is asked for; port() is 0 if the bind
+// failed (the test reports it).
+class RefusingPort {
+public:
+    explicit RefusingPort(const std::string &host = "127.0.0.1", int wanted = 0);
+    int port() const { return port_; }
+
+private:
+    unp::Fd fd_;
+    int port_ = 0;
+};
+
 }  // namespace socklab::test
 
 #endif  // SOCKLAB_TEST_PROCESS_HPP
