@@ -6,14 +6,12 @@
 // Each test waits until the parent is inside accept() (from /proc) before
 // it ends the client whose child then exits, so the signal always finds
 // the parent there.
-#include "blocked_in.hpp"
 #include "process.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace socklab::test;
-using signals_test::blocked_in_accept;
 using ::testing::MatchesRegex;
 using ::testing::Optional;
 using ::testing::StartsWith;

@@ -3,7 +3,6 @@
 // child then ends, the parent reaps it from its SIGCHLD handler, says so,
 // and keeps accepting.  Also the book's tcpserv04 with tcpcli04: five
 // connections end at once and no zombie remains.
-#include "blocked_in.hpp"
 #include "process.hpp"
 
 #include <gmock/gmock.h>
@@ -91,7 +90,7 @@ TEST(Tcpserv04, FiveConnectionsOfTcpcli04EndTogetherAndNoZombieRemains)
     EXPECT_EQ(server.zombie_children(), 0);
 
     // Its accept() was interrupted (or restarted) and it still serves.
-    EXPECT_TRUE(eventually([&] { return signals_test::blocked_in_accept(server.pid()); }));
+    EXPECT_TRUE(eventually([&] { return blocked_in_accept(server.pid()); }));
     Client next(port);
     ASSERT_TRUE(next.connected());
     EXPECT_TRUE(next.send("after\n"));

@@ -6,11 +6,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -586,6 +589,37 @@ RefusingPort::RefusingPort(const std::string &host, int wanted)
     fd_.reset(socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));  // no SO_REUSEADDR: the port stays ours
     if (fd_ && bind(fd_.get(), reinterpret_cast<sockaddr *>(&ss), len) == 0)
         port_ = unp::local_port(fd_.get());
+}
+
+char proc_state(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t paren = text.rfind(')');  // the command name may hold spaces
+    return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+}
+
+bool blocked_in_accept(pid_t pid)
+{
+    std::string dir = "/proc/" + std::to_string(pid);
+    std::ifstream sc(dir + "/syscall");
+    std::string first;
+    if (sc >> first) {
+        if (first == "running")
+            return false;
+        long nr = std::strtol(first.c_str(), nullptr, 10);
+#ifdef SYS_accept
+        if (nr == SYS_accept)
+            return true;
+#endif
+        return nr == SYS_accept4;
+    }
+    std::ifstream wchan(dir + "/wchan");
+    std::string name;
+    wchan >> name;
+    if (!name.empty() && name != "0")
+        return name == "inet_csk_accept";
+    return proc_state(pid) == 'S';
 }
 
 }  // namespace socklab::test

@@ -156,6 +156,18 @@ private:
 // Zombies among pid's children, counted from /proc.
 int zombie_children_of(pid_t pid);
 
+// The state letter of pid in /proc/pid/stat ('R' running, 'S' sleeping,
+// 'T' stopped, 'Z' zombie, ...), or 0 if there is no such process.
+char proc_state(pid_t pid);
+
+// True while pid sleeps inside accept().  A signal meant to interrupt
+// accept() must wait for this: one that arrives a moment earlier is handled
+// on the way, and accept() then blocks as usual.  /proc/PID/syscall names
+// the call; where a locked-down container refuses that file, the wait
+// channel names the sleep, and where that is hidden too, state S is all
+// there is to go on.
+bool blocked_in_accept(pid_t pid);
+
 // A port where nothing listens, for as long as this lives: a socket bound
 // to it that never listens.  A connect() there is refused, and no server of
 // a test running in parallel can be given the port meanwhile, as it could

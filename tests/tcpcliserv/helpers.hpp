@@ -10,8 +10,6 @@
 
 #include <dirent.h>
 
-#include <sys/syscall.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -35,49 +33,11 @@ inline Server start_server(const std::string &name)
     return {std::move(p), port};
 }
 
-// The state letter of pid in /proc/pid/stat ('S' sleeping, 'Z' zombie,
-// ...), or 0 if there is no such process.
-inline char proc_state(pid_t pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t paren = text.rfind(')');  // the command name may hold spaces
-    return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
-}
-
 // True once pid has exited: gone, or a zombie waiting for its parent.
 inline bool has_exited(pid_t pid)
 {
     char s = proc_state(pid);
     return s == 0 || s == 'Z';
-}
-
-// True while pid is inside accept(): /proc/PID/syscall names the call (a
-// sleeping process only; a running one reads "running").  Where that file
-// is refused (a locked-down container), the wait channel names the sleep,
-// and where that is hidden too, state S is all there is to go on.  State S
-// alone would also match any other sleep on the way to accept().
-inline bool blocked_in_accept(pid_t pid)
-{
-    std::string dir = "/proc/" + std::to_string(pid);
-    std::ifstream sc(dir + "/syscall");
-    std::string first;
-    if (sc >> first) {
-        if (first == "running")
-            return false;
-        long nr = std::strtol(first.c_str(), nullptr, 10);
-#ifdef SYS_accept
-        if (nr == SYS_accept)
-            return true;
-#endif
-        return nr == SYS_accept4;
-    }
-    std::ifstream wchan(dir + "/wchan");
-    std::string name;
-    wchan >> name;
-    if (!name.empty() && name != "0")
-        return name == "inet_csk_accept";
-    return proc_state(pid) == 'S';
 }
 
 // True once the client end of a connection to server_port on this host has
