@@ -5,7 +5,8 @@
 //
 // Connects once, then reads lines "REMOTE-PATH [LOCAL-NAME]" from stdin
 // (prompting when stdin is a terminal) and fetches each file over the same
-// connection, until an empty line or end of input.  LOCAL-NAME defaults to
+// connection, until an empty line or end of input.  A name with blanks in
+// it is quoted ("my notes.txt") or escaped (my\ notes.txt), as in a shell.  LOCAL-NAME defaults to
 // the remote file's base name in the current directory; a directory means
 // "into that directory".  An existing file is kept unless -f is given.
 //
@@ -44,6 +45,9 @@ extern "C" void remove_tmp_and_die(int signo)
 enum Outcome { kDone, kRefused, kBroken };
 
 mode_t file_mode;  // 0666 less the umask: what open(O_CREAT) would have given
+
+// The words of one input line (below main).
+bool split_words(const std::string &line, std::vector<std::string> &words);
 
 // One line of input: fetch REMOTE-PATH into LOCAL-NAME (below main).
 Outcome get_one(int sockfd, const std::string &remote, std::string local, bool force);
@@ -108,13 +112,18 @@ int main(int argc, char **argv)
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         std::vector<std::string> words;
-        for (std::size_t i = line.find_first_not_of(" \t"); i != std::string::npos;) {
-            std::size_t end = line.find_first_of(" \t", i);
-            words.push_back(line.substr(i, end - i));
-            i = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+        if (!split_words(line, words)) {
+            err_msg("ftclient: a \" is not closed: %s", line.c_str());
+            failures++;
+            continue;
         }
         if (words.empty())
             break;  // an empty line: done
+        if (words[0].empty()) {
+            err_msg("ftclient: \"\" names no file");
+            failures++;
+            continue;
+        }
         if (words.size() > 2) {
             err_msg("ftclient: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
             failures++;
@@ -131,6 +140,37 @@ int main(int argc, char **argv)
 }
 
 namespace {
+
+// Splits a line into words at blanks, as a shell would: a blank inside
+// "double quotes" or after a backslash belongs to the word, so both
+// `"my notes.txt"` and `my\ notes.txt` name the file "my notes.txt".
+// False if a quote is left open.
+bool split_words(const std::string &line, std::vector<std::string> &words)
+{
+    std::string word;
+    bool in_word = false, quoted = false;
+    for (std::size_t i = 0; i < line.size(); i++) {
+        char c = line[i];
+        if (c == '\\' && i + 1 < line.size()) {
+            word += line[++i];  // the next character, whatever it is
+            in_word = true;
+        } else if (c == '"') {
+            quoted = !quoted;
+            in_word = true;  // "" is a word, if an empty one
+        } else if ((c == ' ' || c == '\t') && !quoted) {
+            if (in_word)
+                words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (in_word)
+        words.push_back(word);
+    return !quoted;
+}
 
 std::string base_name(std::string path)
 {

@@ -217,6 +217,29 @@ TEST(FiletransferIterativeLab, LocalNameDefaultsToTheBaseName)
     EXPECT_THAT(here.entries(), ElementsAre("name.txt"));
 }
 
+TEST(FiletransferClient, NamesWithBlanksAreQuotedOrEscaped)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "my notes.txt", "notes");
+    write_file(srv.served / "a\\b", "backslash");
+    TempDir here;
+    Session s = run_client(srv.port, here.path(),
+                           "\"my notes.txt\" \"copy one\"\n"
+                           "my\\ notes.txt\n"
+                           "a\\\\b\n"
+                           "\"unclosed\n"
+                           "my notes.txt copy\n");
+    // The open quote and the three words are refused; the rest arrive.
+    EXPECT_EQ(s.status.describe(), "exit 1") << s.err;
+    EXPECT_THAT(s.err, HasSubstr("is not closed"));
+    EXPECT_THAT(s.err, HasSubstr("got 3 words"));
+    EXPECT_THAT(here.entries(), ElementsAre("a\\b", "copy one", "my notes.txt"));
+    EXPECT_EQ(read_file(here / "copy one"), "notes");
+    EXPECT_EQ(read_file(here / "my notes.txt"), "notes");
+    EXPECT_EQ(read_file(here / "a\\b"), "backslash");
+}
+
 TEST(FiletransferIterativeLab, ExistingLocalFileIsKeptUnlessForced)
 {
     Server srv;
