@@ -36,11 +36,11 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     if (argc == 5) {
-        // Wait (at most 2 s) until the server's FIN has arrived, so the late
+        // Wait (at most 10 s) until the server's FIN has arrived, so the late
         // message surely meets a closed socket.  The write still succeeds:
         // it only hands the bytes to our kernel; the server's answers RST.
         struct pollfd pfd = {sockfd, POLLRDHUP, 0};
-        poll(&pfd, 1, 2000);
+        poll(&pfd, 1, 10000);  // returns as soon as the FIN is in
         if (writen(sockfd, argv[4], strlen(argv[4])) < 0)
             err_ret("late write");
         else
