@@ -427,21 +427,35 @@ std::vector<std::string> Process::fd_targets() const
 
 // ----------------------------------------------------------------- Client
 
-Client::Client(int port, const std::string &host, Millis timeout)
+namespace {
+
+// host (a numeric IPv4 or IPv6 address) and port as a socket address in
+// ss; its length, or 0 if host is not a numeric address.
+socklen_t numeric_address(const std::string &host, int port, sockaddr_storage &ss)
 {
-    sockaddr_storage ss{};
-    socklen_t len = 0;
+    ss = {};
     auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
     auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
     if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
         sin->sin_family = AF_INET;
         sin->sin_port = htons(static_cast<uint16_t>(port));
-        len = sizeof *sin;
-    } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
+        return sizeof *sin;
+    }
+    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(static_cast<uint16_t>(port));
-        len = sizeof *sin6;
-    } else {
+        return sizeof *sin6;
+    }
+    return 0;
+}
+
+}  // namespace
+
+Client::Client(int port, const std::string &host, Millis timeout)
+{
+    sockaddr_storage ss{};
+    socklen_t len = numeric_address(host, port, ss);
+    if (len == 0) {
         ADD_FAILURE() << "Client: not a numeric address: " << host;
         errno_ = EINVAL;
         return;
@@ -571,18 +585,8 @@ void Client::reset()
 RefusingPort::RefusingPort(const std::string &host, int wanted)
 {
     sockaddr_storage ss{};
-    socklen_t len = 0;
-    auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
-    auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(static_cast<uint16_t>(wanted));
-        len = sizeof *sin;
-    } else if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(static_cast<uint16_t>(wanted));
-        len = sizeof *sin6;
-    } else {
+    socklen_t len = numeric_address(host, wanted, ss);
+    if (len == 0) {
         ADD_FAILURE() << "RefusingPort: not a numeric address: " << host;
         return;
     }
