@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Convenience front end over CMake.  `make` builds everything into build/;
 # `make demo`, `make test`, `make bench`; `make NAME` builds one program.
+# The build tree's own make lines (Entering/Leaving directory) are noise here.
+MAKEFLAGS += --no-print-directory
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
