@@ -5,8 +5,8 @@
 //
 // The third experiment of the Hebrew report: each read() of up to 1024
 // bytes is answered with one write() of the same bytes upper-cased and
-// repeated `times` times (default 1000, at most 10000): 13 bytes in, 13000
-// out.  A client that reads only 1 KiB and closes leaves the rest unread in
+// repeated `times` times (default 1000, at most 10000): `Hello,World!` is
+// 12 bytes in, 12000 out.  A client that reads only 1 KiB and closes leaves the rest unread in
 // its receive buffer, and close() with unread data makes its kernel send
 // RST, not FIN.
 //

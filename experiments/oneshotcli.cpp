@@ -9,7 +9,7 @@
 //   with upperserv   it gets the whole answer; with a late message, that
 //                    message reaches a server that has closed: RST;
 //   with chunkserv   it gets the first chunk(s) and leaves: RST;
-//   with floodserv   it reads 1 KiB of 13000 bytes and closes with the rest
+//   with floodserv   it reads 1 KiB of 12000 bytes and closes with the rest
 //                    unread: its own kernel sends RST instead of FIN.
 #include "unp.h"
 
