@@ -150,7 +150,11 @@ void    Writen(int fd, const void *ptr, size_t nbytes);
 /* ---- reading a line (readline.cpp) ----
  * readline reads up to maxlen-1 bytes, stopping after a newline (which is
  * kept), and NUL-terminates.  Returns the count, 0 at EOF with nothing read,
- * -1 on error.  A line longer than maxlen-1 comes back in pieces.
+ * -1 on error.  A line longer than maxlen-1 comes back in pieces of
+ * exactly maxlen-1 bytes without a newline.  Whether such a piece is
+ * followed by more of its line or was the end of the data, only the next
+ * call tells (0 at EOF): a caller that skips the pieces of a line too long
+ * for it must still answer that line when readline returns 0.
  *
  * It is buffered: one read(2) fills a buffer of up to 4 KiB that belongs to
  * that descriptor alone, so lines from different descriptors or threads

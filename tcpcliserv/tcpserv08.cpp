@@ -23,6 +23,8 @@
 
 namespace {
 
+constexpr std::string_view kInputError = "input error\n";
+
 // The reply to one line (without its '\n'): the sum, or "input error".
 std::string sum_reply(std::string_view line)
 {
@@ -35,13 +37,13 @@ std::string sum_reply(std::string_view line)
         skip_blanks();
         auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), a);
         if (ec != std::errc())
-            return "input error\n";  // not a number, or out of range
+            return std::string(kInputError);  // not a number, or out of range
         line.remove_prefix(static_cast<size_t>(end - line.data()));
     }
     skip_blanks();
     int64_t sum;
     if (!line.empty() || __builtin_add_overflow(arg[0], arg[1], &sum))
-        return "input error\n";
+        return std::string(kInputError);
     return std::to_string(sum) + "\n";
 }
 
@@ -58,11 +60,16 @@ void str_sum(int sockfd)
             too_long = true;  // readline gave us a piece: skip to the line's end
             continue;
         }
-        std::string reply = too_long ? "input error\n"
+        std::string reply = too_long ? std::string(kInputError)
                                      : sum_reply(std::string_view(line, complete ? n - 1 : n));
         too_long = false;
         Writen(sockfd, reply.data(), reply.size());
     }
+    // EOF right after a piece: readline cannot tell a piece of a longer
+    // line from the end of the data until this call returned 0, so the
+    // last, unterminated line (4095 bytes, 8190, ...) is answered here.
+    if (too_long)
+        Writen(sockfd, kInputError.data(), kInputError.size());
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
-# Installs the kit into WORK/prefix and builds SOURCE outside the tree, once
-# with find_package(unp) and once with pkg-config, then runs both.
+# Installs the kit into WORK/prefix and builds SOURCE outside the tree:
+# with find_package(unp) from a C-only project (project(x C): the C
+# compiler links, so the exported target must carry the C++ runtime), from
+# a C++-only project (the same file as C++), and with pkg-config; then runs
+# each program.
 # cmake -DBUILD_DIR=... -DSOURCE=... -DWORK=... -DC_COMPILER=... -P install_check.cmake
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -10,26 +13,38 @@ function(run)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
+# Runs prog and checks it did the book program's work.
+function(check_runs prog how)
+  run(${prog})
+  if(NOT last_output MATCHES "client got: HELLO")
+    message(FATAL_ERROR "${how} build ran but printed:\n${last_output}")
+  endif()
+endfunction()
+
 file(REMOVE_RECURSE ${WORK})
 set(prefix ${WORK}/prefix)
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --component Unspecified)
 
-# 1. find_package(unp)
-file(MAKE_DIRECTORY ${WORK}/project)
-file(COPY ${SOURCE} DESTINATION ${WORK}/project)
-get_filename_component(src_name ${SOURCE} NAME)
-file(WRITE ${WORK}/project/CMakeLists.txt
-  "cmake_minimum_required(VERSION 3.25)\nproject(student C CXX)\n"
-  "find_package(unp REQUIRED)\nadd_executable(prog ${src_name})\n"
-  "target_link_libraries(prog PRIVATE unp::unp)\n")
-run(${CMAKE_COMMAND} -S ${WORK}/project -B ${WORK}/project/build -DCMAKE_PREFIX_PATH=${prefix})
-run(${CMAKE_COMMAND} --build ${WORK}/project/build)
-run(${WORK}/project/build/prog)
-if(NOT last_output MATCHES "client got: HELLO")
-  message(FATAL_ERROR "find_package build ran but printed:\n${last_output}")
-endif()
+# 1, 2. find_package(unp) from a project of one language: C, then C++.
+foreach(lang C CXX)
+  set(dir ${WORK}/project-${lang})
+  file(MAKE_DIRECTORY ${dir})
+  if(lang STREQUAL "C")
+    set(src prog.c)
+  else()
+    set(src prog.cpp)
+  endif()
+  configure_file(${SOURCE} ${dir}/${src} COPYONLY)
+  file(WRITE ${dir}/CMakeLists.txt
+    "cmake_minimum_required(VERSION 3.25)\nproject(student ${lang})\n"
+    "find_package(unp REQUIRED)\nadd_executable(prog ${src})\n"
+    "target_link_libraries(prog PRIVATE unp::unp)\n")
+  run(${CMAKE_COMMAND} -S ${dir} -B ${dir}/build -DCMAKE_PREFIX_PATH=${prefix})
+  run(${CMAKE_COMMAND} --build ${dir}/build)
+  check_runs(${dir}/build/prog "find_package, project(student ${lang})")
+endforeach()
 
-# 2. pkg-config --cflags --libs unp
+# 3. pkg-config --cflags --libs unp
 file(GLOB_RECURSE pcfile ${prefix}/*/unp.pc)
 get_filename_component(pcdir "${pcfile}" DIRECTORY)
 set(ENV{PKG_CONFIG_PATH} ${pcdir})
@@ -37,8 +52,5 @@ run(pkg-config --cflags --libs unp)
 string(STRIP "${last_output}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 run(${C_COMPILER} -std=gnu17 -Wall -o ${WORK}/prog_pc ${SOURCE} ${flags})
-run(${WORK}/prog_pc)
-if(NOT last_output MATCHES "client got: HELLO")
-  message(FATAL_ERROR "pkg-config build ran but printed:\n${last_output}")
-endif()
-message(STATUS "installed libunp works with find_package(unp) and pkg-config")
+check_runs(${WORK}/prog_pc "pkg-config")
+message(STATUS "installed libunp works with find_package(unp) from C and from C++, and with pkg-config")

@@ -277,6 +277,44 @@ TEST(Readline, EofMidLineReturnsThePartialLineThenZero)
     EXPECT_STREQ(buf, "");
 }
 
+TEST(Readline, PieceThatEndsTheDataIsFollowedByZero)
+{
+    // A last line of exactly k * (maxlen - 1) bytes without '\n': k full
+    // pieces, then 0.  The caller learns only from that 0 that the piece
+    // was the end (tcpserv08 once lost its answer to 4095 and 8190 bytes).
+    // The same for the one-byte-at-a-time version and for LineReader.
+    for (size_t n : {MAXLINE - 1, 2 * (MAXLINE - 1)}) {
+        for (auto read : {readline, readline_bytewise}) {
+            Pair p;
+            std::string data(n, 'x');
+            std::thread writer([&] {
+                writen(p.b.get(), data.data(), data.size());
+                p.b.reset();
+            });
+            char buf[MAXLINE];
+            for (size_t got = 0; got < n; got += MAXLINE - 1) {
+                ASSERT_EQ(read(p.a.get(), buf, sizeof buf), MAXLINE - 1) << n << " bytes, at " << got;
+                ASSERT_EQ(buf[MAXLINE - 2], 'x');
+                ASSERT_EQ(buf[MAXLINE - 1], '\0');
+            }
+            EXPECT_EQ(read(p.a.get(), buf, sizeof buf), 0) << n << " bytes";
+            writer.join();
+            readline_forget(p.a.get());
+        }
+        Pair p;
+        std::string data(n, 'x');
+        std::thread writer([&] {
+            unp::write_all(p.b.get(), data);
+            p.b.reset();
+        });
+        unp::LineReader lines(p.a.get());
+        for (size_t got = 0; got < n; got += MAXLINE - 1)
+            ASSERT_EQ(lines.read_line(MAXLINE - 1), std::string(MAXLINE - 1, 'x'));
+        EXPECT_EQ(lines.read_line(MAXLINE - 1), std::nullopt);
+        writer.join();
+    }
+}
+
 TEST(Readline, TwoDescriptorsInTurnNeverMix)
 {
     // The book's static buffer would hand fd2's caller fd1's second line.
