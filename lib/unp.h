@@ -215,6 +215,35 @@ struct addrinfo *Host_serv(const char *host, const char *serv, int family, int s
 void  str_echo(int sockfd);
 void  str_cli(FILE *fp, int sockfd);
 
+/* ---- UDP (book chapters 8 and 11): dg_echo.cpp, dg_cli.cpp, udp_setup.cpp ----
+ * Sendto and Recvfrom are with the socket wrappers above.
+ * dg_echo: receive each datagram (up to 65507 bytes, never cut) and send
+ * it back to its sender, forever; a failed reply is reported (err_ret)
+ * and the next datagram served.  pcliaddr is the caller's buffer of
+ * clilen bytes for the sender's address.
+ * dg_cli: for each line of fp, one datagram to pservaddr, then wait for
+ * one reply (from anyone: see udpcliserv/udpcliaddr) and print it.  No
+ * timeout: a lost datagram leaves it blocked in recvfrom.  A reply larger
+ * than MAXLINE is cut and reported ("dg_cli: reply of N bytes cut to
+ * 4096 (MSG_TRUNC)").
+ * udp_client: an unconnected socket for host/serv, and in *saptr (from
+ * malloc: the caller frees it) and *lenp the server's address for sendto.
+ * udp_connect: a connected socket for host/serv (ICMP errors are then
+ * reported: ECONNREFUSED).  udp_server: a socket bound to host (NULL:
+ * any) and serv, without SO_REUSEADDR; *addrlenp (if not NULL) gets the
+ * address length.  All three print the book's message and exit on failure
+ * ("udp_client error for HOST, SERV: <reason>"), with getaddrinfo's text
+ * for lookup failures; the Capitalized names are the same functions.
+ * print_listening (below) works on a bound UDP socket as on a listener. */
+void  dg_echo(int sockfd, SA *pcliaddr, socklen_t clilen);
+void  dg_cli(FILE *fp, int sockfd, const SA *pservaddr, socklen_t servlen);
+int   udp_client(const char *host, const char *serv, SA **saptr, socklen_t *lenp);
+int   Udp_client(const char *host, const char *serv, SA **saptr, socklen_t *lenp);
+int   udp_connect(const char *host, const char *serv);
+int   Udp_connect(const char *host, const char *serv);
+int   udp_server(const char *host, const char *serv, socklen_t *addrlenp);
+int   Udp_server(const char *host, const char *serv, socklen_t *addrlenp);
+
 /* ---- kit additions, not in the book (socklab.cpp) ----
  * Parse_port: a decimal port 0..65535 (0: the kernel picks one), or exit
  * with "bad port number: <arg>".
