@@ -26,7 +26,7 @@ void err_doit(bool with_errno, int saved_errno, int level, const char *fmt, va_l
         snprintf(buf + len, sizeof buf - len, ": %s", strerror(saved_errno));
 
     if (daemon_proc) {
-        syslog(level, "%s", buf);
+        daemon_syslog(level, buf);  // syslog(3), or the test's socket (daemon_log.cpp)
     } else {
         fflush(stdout);  // in case stdout and stderr are the same
         fprintf(stderr, "%s\n", buf);

@@ -244,6 +244,24 @@ int   Udp_connect(const char *host, const char *serv);
 int   udp_server(const char *host, const char *serv, socklen_t *addrlenp);
 int   Udp_server(const char *host, const char *serv, socklen_t *addrlenp);
 
+/* ---- Daemons (book chapter 13: daemon_init.cpp, daemon_inetd.cpp, daemon_log.cpp) ----
+ * daemon_init: fork (the parent _exits), setsid, ignore SIGHUP, fork again
+ * (child 1 _exits), set daemon_proc, chdir("/"), close descriptors 0-63,
+ * open /dev/null on 0, 1 and 2, and open the log as basename(pname) with
+ * LOG_PID and facility (0: LOG_USER).  The umask is left as it was, as in
+ * the book.  Returns 0 in the daemon, -1 if a step failed.
+ * daemon_inetd: for a server inetd started (the connection on 0, 1, 2):
+ * set daemon_proc and open the log the same way.
+ * daemon_openlog / daemon_syslog: the log they use, which err_* write to
+ * once daemon_proc is set: syslog(3), or, if the environment variable
+ * SOCKLAB_SYSLOG_SOCKET names a unix datagram socket, that socket, with
+ * "<PRI>Mmm dd hh:mm:ss IDENT[PID]: MESSAGE" lines (RFC 3164, as glibc
+ * sends to /dev/log).  msg is text, never a format. */
+int   daemon_init(const char *pname, int facility);
+void  daemon_inetd(const char *pname, int facility);
+void  daemon_openlog(const char *ident, int option, int facility);
+void  daemon_syslog(int level, const char *msg);
+
 /* ---- kit additions, not in the book (socklab.cpp) ----
  * Parse_port: a decimal port 0..65535 (0: the kernel picks one), or exit
  * with "bad port number: <arg>".
