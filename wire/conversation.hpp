@@ -52,8 +52,12 @@ struct Side {
     // What its SYN (or SYN+ACK) offered.
     bool syn_seen = false;
     std::optional<uint16_t> mss;
-    std::optional<uint8_t> wscale;
+    std::optional<uint8_t> wscale;  // as offered (may exceed 14)
     bool sack_ok = false, timestamps = false;
+
+    // The shift the window field is scaled by: RFC 7323 caps it at 14, as
+    // the receiving kernel does (Linux logs and uses 14).
+    std::optional<uint8_t> shift() const;
 };
 
 // One row of the handout's table: the state after one segment.

@@ -170,7 +170,8 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
                 return std::string("(no SYN captured)");
             std::string t = x.mss ? "mss " + num(*x.mss) : std::string("no mss");
             if (x.wscale)
-                t += ", wscale " + num(*x.wscale);
+                t += ", wscale " + num(*x.wscale) +
+                     (*x.shift() != *x.wscale ? " (taken as " + num(*x.shift()) + ")" : "");
             if (x.sack_ok)
                 t += ", sackOK";
             if (x.timestamps)
@@ -179,9 +180,9 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
         };
         out += "  SYN options:   client " + offered(cl) + "; server " + offered(sv) + "\n";
         out += "  windows:       ";
-        if (cl.wscale && sv.wscale)
-            out += "after the SYNs, win counts units of " + num(1u << *cl.wscale) + " bytes from the client, " +
-                   num(1u << *sv.wscale) + " from the server (wscale)\n";
+        if (cl.shift() && sv.shift())
+            out += "after the SYNs, win counts units of " + num(1u << *cl.shift()) +
+                   " bytes from the client, " + num(1u << *sv.shift()) + " from the server (wscale)\n";
         else if (cl.syn_seen && sv.syn_seen)
             out += "in bytes (no window scaling: both sides must offer wscale)\n";
         else

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace wire_test {
@@ -181,11 +182,14 @@ void Conversation::emit(Who who, uint8_t flags, const std::string &payload, std:
     specs_.push_back(t);
 }
 
-void Conversation::syn() { emit(client, wire::flag_syn, "", syn_options(65495, 1000, 0, 7)); }
-
-void Conversation::syn_ack()
+void Conversation::syn(uint8_t wscale)
 {
-    emit(server, wire::flag_syn | wire::flag_ack, "", syn_options(65495, 2000, 1000, 7));
+    emit(client, wire::flag_syn, "", syn_options(65495, 1000, 0, wscale));
+}
+
+void Conversation::syn_ack(uint8_t wscale)
+{
+    emit(server, wire::flag_syn | wire::flag_ack, "", syn_options(65495, 2000, 1000, wscale));
 }
 
 void Conversation::ack(Who who) { emit(who, wire::flag_ack, ""); }
@@ -216,6 +220,32 @@ void Conversation::resend_last()
     f.time_us = time_us_;
     frames_.push_back(f);
     specs_.push_back(t);
+}
+
+Conversation daytime(uint32_t client_isn, uint32_t server_isn, uint16_t server_port)
+{
+    Conversation c(client_isn, server_isn, 52875, server_port);
+    c.syn();
+    c.syn_ack();
+    c.ack(Conversation::client);
+    c.data(Conversation::server, "Sat Nov 21 11:04:47 2026\r\n");
+    c.ack(Conversation::client);
+    c.fin(Conversation::server);
+    c.fin(Conversation::client);
+    c.ack(Conversation::server);
+    return c;
+}
+
+TempDir::TempDir()
+{
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tcpview-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
+}
+
+TempDir::~TempDir()
+{
+    if (!path_.empty())
+        std::filesystem::remove_all(path_);
 }
 
 }  // namespace wire_test

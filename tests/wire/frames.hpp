@@ -47,8 +47,8 @@ public:
     Conversation(uint32_t client_isn, uint32_t server_isn, uint16_t client_port = 40000,
                  uint16_t server_port = 13);
 
-    void syn();
-    void syn_ack();
+    void syn(uint8_t wscale = 7);
+    void syn_ack(uint8_t wscale = 7);
     void ack(Who who);                        // a pure ACK of everything received
     void data(Who who, const std::string &bytes, bool push = true);
     void fin(Who who);                        // FIN+ACK
@@ -80,6 +80,24 @@ private:
     int64_t time_us_ = 1700000000000000;
     std::vector<Frame> frames_;
     std::vector<TcpSpec> specs_;
+};
+
+// The daytime exchange as Linux does it on loopback: handshake, 26 bytes
+// from the server, the server's FIN, the client's FIN, the last ACK.
+Conversation daytime(uint32_t client_isn = 3150304300u, uint32_t server_isn = 3968470670u,
+                     uint16_t server_port = 13);
+
+// A TempDir of its own for each test, removed at the end.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
 };
 
 }  // namespace wire_test

@@ -19,39 +19,6 @@ using C = Conversation;
 
 namespace {
 
-// A directory of its own for each test, removed at the end.
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "tcpview-test-XXXXXX").string();
-        path_ = mkdtemp(tmpl.data()) ? tmpl : "";
-    }
-    ~TempDir()
-    {
-        if (!path_.empty())
-            std::filesystem::remove_all(path_);
-    }
-    std::string file(const std::string &name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
-
-Conversation daytime(uint16_t server_port = 13)
-{
-    C c(3150304300u, 3968470670u, 52875, server_port);
-    c.syn();
-    c.syn_ack();
-    c.ack(C::client);
-    c.data(C::server, "Sat Nov 21 11:04:47 2026\r\n");
-    c.ack(C::client);
-    c.fin(C::server);
-    c.fin(C::client);
-    c.ack(C::server);
-    return c;
-}
-
 std::vector<std::string> segment_lines(const std::string &out)
 {
     std::vector<std::string> lines;
@@ -84,7 +51,7 @@ TEST(Tcpview, ReadsASavedCaptureWithoutPrivilege)
 TEST(Tcpview, FilterExpressionSelectsAConnection)
 {
     TempDir dir;
-    C a = daytime(13), b = daytime(9877);
+    C a = daytime(3150304300u, 3968470670u, 13), b = daytime(3150304300u, 3968470670u, 9877);
     for (const auto &f : b.frames())
         a.frames().push_back(f);
     a.write(dir.file("two.pcap"));
