@@ -150,9 +150,9 @@ std::string Tracker::reset_cause(const Connection &c, int from) const
 
 Annotated Tracker::add(const Segment &s)
 {
-    ++count_;
-    if (count_ == 1)
-        first_time_us_ = s.time_us;
+    count_ = s.number ? s.number : count_ + 1;
+    if (!origin_set_)
+        set_origin(s.time_us);
     Connection &c = connection_for(s);
     int from = (s.src == c.side[client].addr && s.sport == c.side[client].port) ? client : server;
     Side &S = c.side[from], &P = c.side[1 - from];

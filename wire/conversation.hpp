@@ -109,7 +109,14 @@ public:
     // At least one connection, and every one finished.
     bool all_finished() const;
     uint64_t count() const { return count_; }
+    // Time 0 of the lines: the capture's first frame (set by the Viewer,
+    // whatever that frame held), else the first segment.
     int64_t first_time_us() const { return first_time_us_; }
+    void set_origin(int64_t time_us)
+    {
+        first_time_us_ = time_us;
+        origin_set_ = true;
+    }
 
 private:
     Connection &connection_for(const Segment &s);
@@ -118,6 +125,7 @@ private:
     int server_port_;
     uint64_t count_ = 0;
     int64_t first_time_us_ = 0;
+    bool origin_set_ = false;
     std::deque<Connection> connections_;  // a deque: references stay valid
     // The latest connection of each address/port pair (either direction).
     std::unordered_map<std::string, size_t> latest_;

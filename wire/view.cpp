@@ -217,13 +217,34 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
     return out;
 }
 
-bool Viewer::frame(int link, int64_t time_us, std::span<const uint8_t> bytes)
+bool Viewer::frame(int link, int64_t time_us, std::span<const uint8_t> bytes, uint64_t number)
 {
-    auto s = decode_frame(link, time_us, bytes);
-    if (!s)
+    if (frames_ == 0 && !origin_set_)
+        tracker_.set_origin(time_us);  // time 0 is the capture's, as in Wireshark
+    frames_ = number ? number : frames_ + 1;
+    Packet p = decode_packet(link, time_us, bytes);
+    if (p.kind != Packet::tcp) {
+        skip(p.kind == Packet::udp ? "UDP" : p.kind == Packet::icmp ? "ICMP" : p.skipped);
         return false;
-    segment(*s);
+    }
+    const Segment &s = p.segment;
+    if (options_.only_server_port && s.sport != options_.server_port && s.dport != options_.server_port) {
+        skip("of other ports");
+        return false;
+    }
+    p.segment.number = frames_;
+    segment(p.segment);
     return true;
+}
+
+void Viewer::skip(const std::string &what, uint64_t count)
+{
+    for (auto &[name, n] : skipped_)
+        if (name == what) {
+            n += count;
+            return;
+        }
+    skipped_.emplace_back(what, count);
 }
 
 void Viewer::segment(const Segment &s)
@@ -239,6 +260,15 @@ void Viewer::summary()
 {
     const auto &conns = tracker_.connections();
     out_ << "\n";
+    if (!skipped_.empty()) {
+        uint64_t total = 0;
+        std::string kinds;
+        for (const auto &[name, count] : skipped_) {
+            total += count;
+            kinds += (kinds.empty() ? "" : ", ") + num(count) + " " + name;
+        }
+        out_ << "skipped " << total << (total == 1 ? " frame: " : " frames: ") << kinds << "\n";
+    }
     if (conns.empty()) {
         out_ << "no TCP segments captured\n";
         return;

@@ -89,9 +89,21 @@ std::vector<uint8_t> ip_packet(const TcpSpec &t)
     return v;
 }
 
-std::vector<uint8_t> frame(int link, const TcpSpec &t)
+std::vector<uint8_t> with_destination_options(std::vector<uint8_t> ip)
 {
-    std::vector<uint8_t> ip = ip_packet(t);
+    std::vector<uint8_t> ext = {ip[6], 0, 1, 4, 0, 0, 0, 0};  // next header, length 8, PadN
+    ip[6] = 60;
+    uint16_t plen = static_cast<uint16_t>((ip[4] << 8 | ip[5]) + 8);
+    ip[4] = static_cast<uint8_t>(plen >> 8);
+    ip[5] = static_cast<uint8_t>(plen);
+    ip.insert(ip.begin() + 40, ext.begin(), ext.end());
+    return ip;
+}
+
+std::vector<uint8_t> frame(int link, const TcpSpec &t) { return link_frame(link, ip_packet(t)); }
+
+std::vector<uint8_t> link_frame(int link, std::vector<uint8_t> ip)
+{
     bool v6 = (ip[0] >> 4) == 6;
     uint16_t type = v6 ? 0x86dd : 0x0800;
     std::vector<uint8_t> v;

@@ -27,7 +27,11 @@ std::vector<uint8_t> syn_options(uint16_t mss, uint32_t ts_val, uint32_t ts_ecr,
 
 // The IP packet (IPv4 or IPv6) holding the segment.
 std::vector<uint8_t> ip_packet(const TcpSpec &t);
+// An IPv6 packet with an 8-byte destination-options header put in front
+// of what it carries (as IPsec or mobility setups send TCP).
+std::vector<uint8_t> with_destination_options(std::vector<uint8_t> ipv6_packet);
 // The packet behind a link-layer header of type link (a DLT_ value).
+std::vector<uint8_t> link_frame(int link, std::vector<uint8_t> ip);
 std::vector<uint8_t> frame(int link, const TcpSpec &t);
 
 struct Frame {

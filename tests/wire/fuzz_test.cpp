@@ -134,12 +134,9 @@ TEST(Fuzz, MutatedCaptureFilesThroughLibpcap)
         ASSERT_TRUE(cap.open()) << cap.error();
         std::ostringstream out;
         wire::Viewer viewer(out, {});
-        const int link = cap.link();
-        wire::Capture::Handler feed = [&](int64_t t, std::span<const uint8_t> frame) {
-            viewer.frame(link, t, frame);
-            return false;
-        };
-        while (cap.dispatch(feed) > 0)
+        wire::Feed feed(cap, viewer);
+        const auto handler = feed.handler();
+        while (cap.dispatch(handler) > 0)
             ;
         viewer.summary();
     }
