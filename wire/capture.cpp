@@ -4,6 +4,8 @@
 // pcap_open_offline for files, pcap_dump for -w.
 #include "capture.hpp"
 
+#include "view.hpp"
+
 #include <pcap/pcap.h>
 
 #include <utility>
@@ -19,22 +21,39 @@ constexpr int buffer_bytes = 8 << 20;    // room for a burst (the 1000x experime
 struct Context {
     const Capture::Handler *fn;
     pcap_dumper_t *dumper;
+    const struct bpf_program *filter;  // a file's, applied here
+    uint64_t *frames, *filtered;
+    int64_t *first_time_us;
 };
 
 void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
     auto *ctx = reinterpret_cast<Context *>(user);
+    uint64_t number = ++*ctx->frames;
     int64_t t = static_cast<int64_t>(h->ts.tv_sec) * 1000000 + h->ts.tv_usec;
-    bool keep = (*ctx->fn)(t, std::span<const uint8_t>(bytes, h->caplen));
+    if (number == 1)
+        *ctx->first_time_us = t;
+    if (ctx->filter && pcap_offline_filter(ctx->filter, h, bytes) == 0) {
+        ++*ctx->filtered;
+        return;
+    }
+    bool keep = (*ctx->fn)(number, t, std::span<const uint8_t>(bytes, h->caplen));
     if (keep && ctx->dumper)
         pcap_dump(reinterpret_cast<u_char *>(ctx->dumper), h, bytes);
+}
+
+void free_program(struct bpf_program *p)
+{
+    pcap_freecode(p);
+    delete p;
 }
 
 }  // namespace
 
 Capture::Capture(Capture &&o) noexcept
     : handle_(std::exchange(o.handle_, nullptr)), dumper_(std::exchange(o.dumper_, nullptr)),
-      live_(o.live_), permission_denied_(o.permission_denied_), error_(std::move(o.error_))
+      live_(o.live_), permission_denied_(o.permission_denied_), error_(std::move(o.error_)),
+      file_filter_(std::move(o.file_filter_)), frames_(o.frames_), filtered_(o.filtered_)
 {
 }
 
@@ -96,6 +115,10 @@ bool Capture::set_filter(const std::string &expression)
         error_ = std::string("bad filter \"") + expression + "\": " + pcap_geterr(handle_);
         return false;
     }
+    if (!live_) {
+        file_filter_ = {new struct bpf_program(prog), free_program};
+        return true;
+    }
     int rc = pcap_setfilter(handle_, &prog);
     pcap_freecode(&prog);
     if (rc != 0) {
@@ -121,14 +144,16 @@ int Capture::selectable_fd() const { return live_ ? pcap_get_selectable_fd(handl
 
 int Capture::dispatch(const Handler &fn)
 {
-    Context ctx{&fn, dumper_};
+    Context ctx{&fn, dumper_, file_filter_.get(), &frames_, &filtered_, &first_time_us_};
     int n = pcap_dispatch(handle_, -1, on_packet, reinterpret_cast<u_char *>(&ctx));
     if (dumper_)
         pcap_dump_flush(dumper_);
-    if (n == PCAP_ERROR)
+    if (n == PCAP_ERROR) {
         error_ = pcap_geterr(handle_);
+        return read_failed;
+    }
     if (n < 0 || (!live_ && n == 0))
-        return -1;  // a file has no more; PCAP_ERROR_BREAK also ends
+        return end_of_file;  // a file has no more; PCAP_ERROR_BREAK also ends
     return n;
 }
 
@@ -138,6 +163,22 @@ unsigned Capture::dropped()
     if (!live_ || pcap_stats(handle_, &st) != 0)
         return 0;
     return st.ps_drop;
+}
+
+Capture::Handler Feed::handler()
+{
+    return [this](uint64_t number, int64_t t, std::span<const uint8_t> frame) {
+        if (done())
+            return false;
+        if (!started_) {
+            viewer_.set_origin(capture_.first_time_us());
+            started_ = true;
+        }
+        if (!viewer_.frame(capture_.link(), t, frame, number))
+            return false;
+        ++shown_;
+        return true;
+    };
 }
 
 std::string privilege_message(const std::string &interface, const std::string &program)

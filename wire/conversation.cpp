@@ -14,6 +14,10 @@
 //   RST answering a SYN        nothing listens on that port: ECONNREFUSED
 #include "conversation.hpp"
 
+#include <netinet/tcp.h>
+
+#include <algorithm>
+
 namespace wire {
 
 namespace {
@@ -23,6 +27,13 @@ std::string num(uint64_t v) { return std::to_string(v); }
 std::string endpoint(const Side &s) { return s.addr + "." + num(s.port); }
 
 }  // namespace
+
+std::optional<uint8_t> Side::shift() const
+{
+    if (!wscale)
+        return std::nullopt;
+    return std::min<uint8_t>(*wscale, TCP_MAX_WINSHIFT);
+}
 
 const char *role_name(int role) { return role == client ? "client" : "server"; }
 
@@ -139,9 +150,9 @@ std::string Tracker::reset_cause(const Connection &c, int from) const
 
 Annotated Tracker::add(const Segment &s)
 {
-    ++count_;
-    if (count_ == 1)
-        first_time_us_ = s.time_us;
+    count_ = s.number ? s.number : count_ + 1;
+    if (!origin_set_)
+        set_origin(s.time_us);
     Connection &c = connection_for(s);
     int from = (s.src == c.side[client].addr && s.sport == c.side[client].port) ? client : server;
     Side &S = c.side[from], &P = c.side[1 - from];
@@ -159,8 +170,8 @@ Annotated Tracker::add(const Segment &s)
         S.mss = s.mss();
         S.wscale = s.wscale();
         for (const auto &o : s.options) {
-            S.sack_ok = S.sack_ok || o.kind == 4;
-            S.timestamps = S.timestamps || o.kind == 8;
+            S.sack_ok = S.sack_ok || o.kind == TCPOPT_SACK_PERMITTED;
+            S.timestamps = S.timestamps || o.kind == TCPOPT_TIMESTAMP;
         }
     } else if (!S.isn_known) {
         S.isn = (rst && len == 0) ? s.seq : s.seq - 1;
@@ -307,6 +318,9 @@ Annotated Tracker::add(const Segment &s)
             add("window 0: the " + who + "'s receive buffer is full (its application is not "
                 "reading)");
     }
+    if (syn && !rst && S.wscale && *S.wscale > TCP_MAX_WINSHIFT)
+        add("wscale " + num(*S.wscale) + " is more than RFC 7323's maximum of " +
+            num(TCP_MAX_WINSHIFT) + ": taken as " + num(TCP_MAX_WINSHIFT));
     a.note = note;
 
     TableRow row;

@@ -52,8 +52,12 @@ struct Side {
     // What its SYN (or SYN+ACK) offered.
     bool syn_seen = false;
     std::optional<uint16_t> mss;
-    std::optional<uint8_t> wscale;
+    std::optional<uint8_t> wscale;  // as offered (may exceed 14)
     bool sack_ok = false, timestamps = false;
+
+    // The shift the window field is scaled by: RFC 7323 caps it at 14, as
+    // the receiving kernel does (Linux logs and uses 14).
+    std::optional<uint8_t> shift() const;
 };
 
 // One row of the handout's table: the state after one segment.
@@ -105,7 +109,14 @@ public:
     // At least one connection, and every one finished.
     bool all_finished() const;
     uint64_t count() const { return count_; }
+    // Time 0 of the lines: the capture's first frame (set by the Viewer,
+    // whatever that frame held), else the first segment.
     int64_t first_time_us() const { return first_time_us_; }
+    void set_origin(int64_t time_us)
+    {
+        first_time_us_ = time_us;
+        origin_set_ = true;
+    }
 
 private:
     Connection &connection_for(const Segment &s);
@@ -114,6 +125,7 @@ private:
     int server_port_;
     uint64_t count_ = 0;
     int64_t first_time_us_ = 0;
+    bool origin_set_ = false;
     std::deque<Connection> connections_;  // a deque: references stay valid
     // The latest connection of each address/port pair (either direction).
     std::unordered_map<std::string, size_t> latest_;

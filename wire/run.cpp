@@ -290,15 +290,14 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
 
     ViewOptions view = o.view;
     view.server_port = port;
+    view.only_server_port = true;  // the kernel filter matched the port; this is the guarantee
     Viewer viewer(out, view);
     auto last_packet = Clock::now();
-    const int link = capture.link();
-    Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
-        auto s = decode_frame(link, t, frame);
-        // The kernel filter already matched the port; this is the guarantee.
-        if (!s || (s->sport != port && s->dport != port))
+    Feed feed(capture, viewer);
+    const Capture::Handler show_frame = feed.handler();
+    Capture::Handler handler = [&](uint64_t number, int64_t t, std::span<const uint8_t> frame) {
+        if (!show_frame(number, t, frame))
             return false;
-        viewer.segment(*s);
         last_packet = Clock::now();
         return true;
     };

@@ -38,12 +38,13 @@ enum Flag : uint8_t {
 
 // One TCP option as it appeared in the header, in order.
 struct TcpOption {
-    uint8_t kind = 0;                // 0 eol, 1 nop, 2 mss, 3 wscale, 4 sackOK, 5 sack, 8 TS
+    uint8_t kind = 0;                // TCPOPT_EOL, TCPOPT_NOP, ... of <netinet/tcp.h>
     std::vector<uint32_t> values;    // mss; shift; sack edges (left, right, ...); TS val, ecr
     uint8_t length = 0;              // the option's length byte (unknown kinds)
 };
 
 struct Segment {
+    uint64_t number = 0;             // the capture's frame number (1, 2, ...), 0 if unknown
     int64_t time_us = 0;             // capture time, microseconds since the epoch
     bool ipv6 = false;
     std::string src, dst;            // addresses as text ("127.0.0.1", "::1")
@@ -64,6 +65,46 @@ struct Segment {
 
 // Flags as tcpdump prints them, in its order: F S R P . U E W ("S.", "P.", "FP.").
 std::string flags_text(uint8_t flags);
+
+// One UDP datagram.
+struct Datagram {
+    uint64_t number = 0;
+    int64_t time_us = 0;
+    bool ipv6 = false;
+    std::string src, dst;
+    uint16_t sport = 0, dport = 0;
+    uint32_t length = 0;             // payload length from the UDP header
+    std::vector<uint8_t> payload;    // the captured part
+};
+
+// One ICMP or ICMPv6 message; for errors (destination unreachable), the
+// datagram it quotes: the packet that caused it, as the sender sent it.
+struct Icmp {
+    uint64_t number = 0;
+    int64_t time_us = 0;
+    bool ipv6 = false;
+    std::string src, dst;
+    uint8_t type = 0, code = 0;
+    bool quotes = false;             // the quoted header could be read
+    uint8_t quoted_protocol = 0;     // IPPROTO_UDP, IPPROTO_TCP
+    std::string quoted_src, quoted_dst;
+    uint16_t quoted_sport = 0, quoted_dport = 0;
+
+    // Destination unreachable, port unreachable (ICMP 3/3, ICMPv6 1/4).
+    bool port_unreachable() const;
+};
+
+// What a frame holds: one of the three above, or what was skipped ("ARP",
+// "IPv4 protocol 2", "IP fragment", "malformed TCP").
+struct Packet {
+    enum Kind { tcp, udp, icmp, other } kind = other;
+    Segment segment;
+    Datagram datagram;
+    Icmp message;
+    std::string skipped;             // for other: what it was, for "skipped N frames: ..."
+};
+
+Packet decode_packet(int link, int64_t time_us, std::span<const uint8_t> frame);
 
 // The TCP segment in one frame; nullopt if the frame is not TCP over IPv4 or
 // IPv6, is a non-first IP fragment, or is too short to hold the headers.

@@ -55,10 +55,13 @@ std::string this_program()
     return path;
 }
 
-// The capture filter: TCP only, and the user's expression if any.
-std::string tcp_filter(const std::string &user)
+// The end of a file: a capture cut short (or holding a record libpcap
+// cannot take) is reported after what was read, and exits 1.
+int report_read_error(const wire::Capture &cap)
 {
-    return user.empty() ? "tcp" : "tcp and (" + user + ")";
+    fprintf(stderr, "tcpview: capture truncated after frame %llu: %s\n",
+            static_cast<unsigned long long>(cap.frames()), cap.error().c_str());
+    return 1;
 }
 
 int read_file(const std::string &path, const std::string &filter, const wire::ViewOptions &view,
@@ -67,46 +70,36 @@ int read_file(const std::string &path, const std::string &filter, const wire::Vi
     wire::Capture cap = wire::Capture::file(path);
     if (!cap.open())
         err_quit("tcpview: cannot read %s: %s", path.c_str(), cap.error().c_str());
-    if (!cap.set_filter(tcp_filter(filter)))
+    if (!filter.empty() && !cap.set_filter(filter))
         err_quit("tcpview: %s", cap.error().c_str());
     if (!dump.empty() && !cap.dump_to(dump))
         err_quit("tcpview: cannot write %s: %s", dump.c_str(), cap.error().c_str());
     wire::Viewer viewer(std::cout, view);
-    const int link = cap.link();
-    long shown = 0;
-    wire::Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
-        if (count > 0 && shown >= count)
-            return false;
-        if (!viewer.frame(link, t, frame))
-            return false;
-        ++shown;
-        return true;
-    };
-    while (cap.dispatch(handler) > 0 && !(count > 0 && shown >= count))
+    wire::Feed feed(cap, viewer, count);
+    const auto handler = feed.handler();
+    int n;
+    while ((n = cap.dispatch(handler)) > 0 && !feed.done())
         ;
+    if (cap.filtered())
+        viewer.skip("not matching the filter", cap.filtered());
     viewer.summary();
-    return 0;
+    std::cout.flush();
+    return n == wire::Capture::read_failed ? report_read_error(cap) : 0;
 }
 
 int capture_live(wire::Capture &cap, const std::string &interface, const std::string &filter,
                  const wire::ViewOptions &view, const std::string &dump, long count)
 {
-    if (!cap.set_filter(tcp_filter(filter)))
+    if (!filter.empty() && !cap.set_filter(filter))
         err_quit("tcpview: %s", cap.error().c_str());
     if (!dump.empty() && !cap.dump_to(dump))
         err_quit("tcpview: cannot write %s: %s", dump.c_str(), cap.error().c_str());
     fprintf(stderr, "tcpview: capturing %s on %s; Ctrl-C stops and prints the summary\n",
-            tcp_filter(filter).c_str(), interface.c_str());
+            filter.empty() ? "everything" : filter.c_str(), interface.c_str());
     wire::Viewer viewer(std::cout, view);
-    const int link = cap.link();
-    long shown = 0;
-    wire::Capture::Handler handler = [&](int64_t t, std::span<const uint8_t> frame) {
-        if ((count > 0 && shown >= count) || !viewer.frame(link, t, frame))
-            return false;
-        ++shown;
-        return true;
-    };
-    while (!stop_requested && !(count > 0 && shown >= count)) {
+    wire::Feed feed(cap, viewer, count);
+    const auto handler = feed.handler();
+    while (!stop_requested && !feed.done()) {
         struct pollfd p = {cap.selectable_fd(), POLLIN, 0};
         poll(&p, 1, 200);
         if (cap.dispatch(handler) < 0)

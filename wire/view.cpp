@@ -170,7 +170,8 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
                 return std::string("(no SYN captured)");
             std::string t = x.mss ? "mss " + num(*x.mss) : std::string("no mss");
             if (x.wscale)
-                t += ", wscale " + num(*x.wscale);
+                t += ", wscale " + num(*x.wscale) +
+                     (*x.shift() != *x.wscale ? " (taken as " + num(*x.shift()) + ")" : "");
             if (x.sack_ok)
                 t += ", sackOK";
             if (x.timestamps)
@@ -179,9 +180,9 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
         };
         out += "  SYN options:   client " + offered(cl) + "; server " + offered(sv) + "\n";
         out += "  windows:       ";
-        if (cl.wscale && sv.wscale)
-            out += "after the SYNs, win counts units of " + num(1u << *cl.wscale) + " bytes from the client, " +
-                   num(1u << *sv.wscale) + " from the server (wscale)\n";
+        if (cl.shift() && sv.shift())
+            out += "after the SYNs, win counts units of " + num(1u << *cl.shift()) +
+                   " bytes from the client, " + num(1u << *sv.shift()) + " from the server (wscale)\n";
         else if (cl.syn_seen && sv.syn_seen)
             out += "in bytes (no window scaling: both sides must offer wscale)\n";
         else
@@ -216,13 +217,34 @@ std::string format_summary(const Connection &c, int64_t first_us, size_t table_r
     return out;
 }
 
-bool Viewer::frame(int link, int64_t time_us, std::span<const uint8_t> bytes)
+bool Viewer::frame(int link, int64_t time_us, std::span<const uint8_t> bytes, uint64_t number)
 {
-    auto s = decode_frame(link, time_us, bytes);
-    if (!s)
+    if (frames_ == 0 && !origin_set_)
+        tracker_.set_origin(time_us);  // time 0 is the capture's, as in Wireshark
+    frames_ = number ? number : frames_ + 1;
+    Packet p = decode_packet(link, time_us, bytes);
+    if (p.kind != Packet::tcp) {
+        skip(p.kind == Packet::udp ? "UDP" : p.kind == Packet::icmp ? "ICMP" : p.skipped);
         return false;
-    segment(*s);
+    }
+    const Segment &s = p.segment;
+    if (options_.only_server_port && s.sport != options_.server_port && s.dport != options_.server_port) {
+        skip("of other ports");
+        return false;
+    }
+    p.segment.number = frames_;
+    segment(p.segment);
     return true;
+}
+
+void Viewer::skip(const std::string &what, uint64_t count)
+{
+    for (auto &[name, n] : skipped_)
+        if (name == what) {
+            n += count;
+            return;
+        }
+    skipped_.emplace_back(what, count);
 }
 
 void Viewer::segment(const Segment &s)
@@ -238,6 +260,15 @@ void Viewer::summary()
 {
     const auto &conns = tracker_.connections();
     out_ << "\n";
+    if (!skipped_.empty()) {
+        uint64_t total = 0;
+        std::string kinds;
+        for (const auto &[name, count] : skipped_) {
+            total += count;
+            kinds += (kinds.empty() ? "" : ", ") + num(count) + " " + name;
+        }
+        out_ << "skipped " << total << (total == 1 ? " frame: " : " frames: ") << kinds << "\n";
+    }
     if (conns.empty()) {
         out_ << "no TCP segments captured\n";
         return;

@@ -13,6 +13,8 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wire {
 
@@ -21,6 +23,7 @@ struct ViewOptions {
     int server_port = -1;        // names the server when no SYN was captured
     size_t table_rows = 30;      // rows of the seq/ack table shown per connection
     bool hex = false;            // the payload in hex and ASCII under each line (tcpdump -X)
+    bool only_server_port = false;  // skip frames not to or from server_port (--run)
 };
 
 // The captured payload as tcpdump -X shows bytes: offset, 16 bytes in hex,
@@ -43,9 +46,19 @@ public:
     Viewer(std::ostream &out, ViewOptions options)
         : out_(out), options_(options), tracker_(options.server_port) {}
 
-    // One captured frame; prints its line and returns true if it is TCP.
-    bool frame(int link, int64_t time_us, std::span<const uint8_t> bytes);
+    // One captured frame, number in the capture (0: the one after the last);
+    // prints its line and returns true if it is TCP.  Other frames are
+    // counted for the summary's "skipped" line.
+    bool frame(int link, int64_t time_us, std::span<const uint8_t> bytes, uint64_t number = 0);
     void segment(const Segment &s);
+    // A frame not shown (not decoded, or of another port with only_port).
+    void skip(const std::string &what, uint64_t count = 1);
+    // Time 0 (else the first frame's time).
+    void set_origin(int64_t time_us)
+    {
+        tracker_.set_origin(time_us);
+        origin_set_ = true;
+    }
     // Prints the summary of every connection seen (or that none was).
     void summary();
     const Tracker &tracker() const { return tracker_; }
@@ -54,6 +67,10 @@ private:
     std::ostream &out_;
     ViewOptions options_;
     Tracker tracker_;
+    uint64_t frames_ = 0;
+    bool origin_set_ = false;
+    // What was skipped, in the order first seen, and how often.
+    std::vector<std::pair<std::string, uint64_t>> skipped_;
 };
 
 }  // namespace wire

@@ -78,13 +78,7 @@ TEST(Decode, ReadsIPv6AndSkipsExtensionHeaders)
     EXPECT_EQ(s.length, 5u);
 
     // The same packet with an 8-byte destination-options header in front of TCP.
-    auto ip = ip_packet(t);
-    std::vector<uint8_t> ext = {6, 0, 1, 4, 0, 0, 0, 0};  // next: TCP, length 8, PadN
-    ip[6] = 60;
-    uint16_t plen = static_cast<uint16_t>((ip[4] << 8 | ip[5]) + 8);
-    ip[4] = static_cast<uint8_t>(plen >> 8);
-    ip[5] = static_cast<uint8_t>(plen);
-    ip.insert(ip.begin() + 40, ext.begin(), ext.end());
+    auto ip = with_destination_options(ip_packet(t));
     auto s2 = wire::decode_frame(wire::link_raw, 0, ip);
     ASSERT_TRUE(s2.has_value());
     EXPECT_EQ(s2->sport, 40000);

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace wire_test {
@@ -88,9 +89,21 @@ std::vector<uint8_t> ip_packet(const TcpSpec &t)
     return v;
 }
 
-std::vector<uint8_t> frame(int link, const TcpSpec &t)
+std::vector<uint8_t> with_destination_options(std::vector<uint8_t> ip)
 {
-    std::vector<uint8_t> ip = ip_packet(t);
+    std::vector<uint8_t> ext = {ip[6], 0, 1, 4, 0, 0, 0, 0};  // next header, length 8, PadN
+    ip[6] = 60;
+    uint16_t plen = static_cast<uint16_t>((ip[4] << 8 | ip[5]) + 8);
+    ip[4] = static_cast<uint8_t>(plen >> 8);
+    ip[5] = static_cast<uint8_t>(plen);
+    ip.insert(ip.begin() + 40, ext.begin(), ext.end());
+    return ip;
+}
+
+std::vector<uint8_t> frame(int link, const TcpSpec &t) { return link_frame(link, ip_packet(t)); }
+
+std::vector<uint8_t> link_frame(int link, std::vector<uint8_t> ip)
+{
     bool v6 = (ip[0] >> 4) == 6;
     uint16_t type = v6 ? 0x86dd : 0x0800;
     std::vector<uint8_t> v;
@@ -181,11 +194,14 @@ void Conversation::emit(Who who, uint8_t flags, const std::string &payload, std:
     specs_.push_back(t);
 }
 
-void Conversation::syn() { emit(client, wire::flag_syn, "", syn_options(65495, 1000, 0, 7)); }
-
-void Conversation::syn_ack()
+void Conversation::syn(uint8_t wscale)
 {
-    emit(server, wire::flag_syn | wire::flag_ack, "", syn_options(65495, 2000, 1000, 7));
+    emit(client, wire::flag_syn, "", syn_options(65495, 1000, 0, wscale));
+}
+
+void Conversation::syn_ack(uint8_t wscale)
+{
+    emit(server, wire::flag_syn | wire::flag_ack, "", syn_options(65495, 2000, 1000, wscale));
 }
 
 void Conversation::ack(Who who) { emit(who, wire::flag_ack, ""); }
@@ -216,6 +232,32 @@ void Conversation::resend_last()
     f.time_us = time_us_;
     frames_.push_back(f);
     specs_.push_back(t);
+}
+
+Conversation daytime(uint32_t client_isn, uint32_t server_isn, uint16_t server_port)
+{
+    Conversation c(client_isn, server_isn, 52875, server_port);
+    c.syn();
+    c.syn_ack();
+    c.ack(Conversation::client);
+    c.data(Conversation::server, "Sat Nov 21 11:04:47 2026\r\n");
+    c.ack(Conversation::client);
+    c.fin(Conversation::server);
+    c.fin(Conversation::client);
+    c.ack(Conversation::server);
+    return c;
+}
+
+TempDir::TempDir()
+{
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tcpview-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
+}
+
+TempDir::~TempDir()
+{
+    if (!path_.empty())
+        std::filesystem::remove_all(path_);
 }
 
 }  // namespace wire_test

@@ -27,7 +27,11 @@ std::vector<uint8_t> syn_options(uint16_t mss, uint32_t ts_val, uint32_t ts_ecr,
 
 // The IP packet (IPv4 or IPv6) holding the segment.
 std::vector<uint8_t> ip_packet(const TcpSpec &t);
+// An IPv6 packet with an 8-byte destination-options header put in front
+// of what it carries (as IPsec or mobility setups send TCP).
+std::vector<uint8_t> with_destination_options(std::vector<uint8_t> ipv6_packet);
 // The packet behind a link-layer header of type link (a DLT_ value).
+std::vector<uint8_t> link_frame(int link, std::vector<uint8_t> ip);
 std::vector<uint8_t> frame(int link, const TcpSpec &t);
 
 struct Frame {
@@ -47,8 +51,8 @@ public:
     Conversation(uint32_t client_isn, uint32_t server_isn, uint16_t client_port = 40000,
                  uint16_t server_port = 13);
 
-    void syn();
-    void syn_ack();
+    void syn(uint8_t wscale = 7);
+    void syn_ack(uint8_t wscale = 7);
     void ack(Who who);                        // a pure ACK of everything received
     void data(Who who, const std::string &bytes, bool push = true);
     void fin(Who who);                        // FIN+ACK
@@ -80,6 +84,24 @@ private:
     int64_t time_us_ = 1700000000000000;
     std::vector<Frame> frames_;
     std::vector<TcpSpec> specs_;
+};
+
+// The daytime exchange as Linux does it on loopback: handshake, 26 bytes
+// from the server, the server's FIN, the client's FIN, the last ACK.
+Conversation daytime(uint32_t client_isn = 3150304300u, uint32_t server_isn = 3968470670u,
+                     uint16_t server_port = 13);
+
+// A TempDir of its own for each test, removed at the end.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
 };
 
 }  // namespace wire_test

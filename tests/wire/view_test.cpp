@@ -43,20 +43,6 @@ Shown show(const Conversation &conv, int server_port = -1)
     return s;
 }
 
-// The daytime exchange as Linux does it on loopback.
-Conversation daytime(uint32_t client_isn = 3150304300u, uint32_t server_isn = 3968470670u)
-{
-    C c(client_isn, server_isn, 52875, 13);
-    c.syn();
-    c.syn_ack();
-    c.ack(C::client);
-    c.data(C::server, "Sat Nov 21 11:04:47 2026\r\n");
-    c.ack(C::client);
-    c.fin(C::server);
-    c.fin(C::client);
-    c.ack(C::server);
-    return c;
-}
 
 }  // namespace
 
@@ -341,4 +327,19 @@ TEST(View, IPv6ConversationsReadTheSame)
     EXPECT_THAT(s.lines[0], HasSubstr(" ::1.40000 > ::1.13: Flags [S], seq 0,"));
     EXPECT_THAT(s.lines[3], HasSubstr("seq 1:7, ack 1,"));
     EXPECT_THAT(s.summary, HasSubstr("connection 1: client ::1.40000, server ::1.13\n"));
+}
+
+TEST(View, AWindowScaleAbove14IsTakenAs14)
+{
+    // RFC 7323 caps the shift at 14; a mutated or hostile SYN may say 32 or
+    // more, where 1 << shift is undefined in C++.
+    C c(100, 200, 40000, 13);
+    c.syn(32);
+    c.syn_ack(255);
+    c.ack(C::client);
+    Shown s = show(c);
+    EXPECT_THAT(s.lines[0], HasSubstr("wscale 32]"));  // the option as sent
+    EXPECT_THAT(s.lines[0], HasSubstr("wscale 32 is more than RFC 7323's maximum of 14: taken as 14"));
+    EXPECT_THAT(s.lines[1], HasSubstr("wscale 255 is more than RFC 7323's maximum of 14: taken as 14"));
+    EXPECT_THAT(s.summary, HasSubstr("units of 16384 bytes from the client, 16384 from the server"));
 }
