@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from . import markers
 
 MANIFEST = ".socklab-exercise"
-KEYS = {"Exercise", "Title", "Handout", "Suite", "Test", "Program", "Support", "Definition"}
-REPEATED = {"Program", "Support"}
+KEYS = {"Exercise", "Title", "Handout", "Suite", "Test", "Program", "Support", "Definition", "Weight"}
+REPEATED = {"Program", "Support", "Weight"}
 
 
 class DefinitionError(Exception):
@@ -56,6 +56,7 @@ class Definition:
     handout: str = ""
     tasks: str = ""
     path: str = ""  # the definition file, relative to the kit root when inside it
+    weights: dict = field(default_factory=dict)  # check name -> points (default 1 each)
     warnings: list = field(default_factory=list)  # from read_marked: likely rule breaks
 
     def files(self):
@@ -108,7 +109,25 @@ def from_fields(fields, tasks, where):
                       suite=fields["Suite"], test=fields["Test"], programs=programs,
                       support=support, handout=fields.get("Handout", ""),
                       tasks=tasks.strip("\n") + "\n" if tasks.strip() else "",
-                      path=fields.get("Definition", ""))
+                      path=fields.get("Definition", ""),
+                      weights=parse_weights(fields.get("Weight", []), where))
+
+
+def parse_weights(lines, where):
+    """`CheckName points` lines (a Weight: value, or a --weights file's
+    line): {check name: points}."""
+    weights = {}
+    for line in lines:
+        words = line.split("#")[0].split()
+        if not words:
+            continue
+        try:
+            if len(words) != 2 or float(words[1]) < 0:
+                raise ValueError
+            weights[words[0]] = float(words[1])
+        except ValueError:
+            raise DefinitionError(f"{where}: a weight is `CheckName points`, points >= 0; got `{line}`") from None
+    return weights
 
 
 def load(path, kit_root):

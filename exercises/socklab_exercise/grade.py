@@ -1,24 +1,30 @@
 # SPDX-License-Identifier: MIT
-"""Grading: build a student's exercise folder, run the kit's own checks for
-that lab (the GoogleTest suite <Exercise>Lab) against the student's
-programs, and report each requirement.
+"""Grading: run the kit's own checks for a lab (the GoogleTest suite
+<Exercise>Lab) against a student's programs, and score each requirement.
 
 The kit's tests find the programs they start through program_path(name),
 which honours SOCKLAB_PROG_<name>=/path: that is the only hook needed.  Each
-test runs as its own process with a deadline, so one hung check costs its
-timeout and nothing more, and whatever it started is killed with it.
+check runs as its own process in a sandbox of its own (sandbox.py) with a
+deadline, so one hung check costs its timeout and nothing more, and
+whatever it started dies with its sandbox.
 """
 
 import concurrent.futures
 import json
 import os
 import re
+import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
 from . import runner
+from .build import build_errors
+from .sandbox import INSIDE, base_env
 from .summary import readable_name, summarize_failure
+
+UNBUILT = "did-not-build"  # in the path given for a program that did not build
 
 
 class GradeError(Exception):
@@ -29,67 +35,12 @@ class GradeError(Exception):
 class Check:
     test: str                 # "LotteryLab.GenAnswersNewNumber"
     requirement: str          # "Gen answers new number"
-    status: str = "not run"   # pass, FAIL, skip, not run
-    details: list = field(default_factory=list)
+    status: str = "not run"   # pass, FAIL, skip, blocked (a program did not build), not run
+    details: list = field(default_factory=list)  # the report's lines
+    failures: list = field(default_factory=list) # GoogleTest's whole messages
+    stopped: str = ""         # why the grader stopped it (time, output limit), or ""
+    weight: float = 1.0
     seconds: float = 0.0
-
-
-@dataclass
-class Build:
-    ok: bool = True
-    programs: dict = field(default_factory=dict)  # name -> path (None: did not build)
-    log: str = ""
-
-
-def read_cache(build_dir):
-    values = {}
-    try:
-        with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
-            for line in f:
-                m = re.match(r"^([A-Za-z_][\w.-]*):[A-Z]+=(.*)$", line.rstrip("\n"))
-                if m:
-                    values[m[1]] = m[2]
-    except OSError:
-        pass
-    return values
-
-
-def build(folder, d, kit_build, build_dir, timeout, jobs):
-    """Configures and builds each program on its own, so a client that does
-    not compile still leaves the server to be graded."""
-    deadline = time.monotonic() + timeout
-    result = Build()
-    kit = read_cache(kit_build)
-    configure = ["cmake", "-S", folder, "-B", build_dir, f"-DSOCKLAB_KIT_BUILD={kit_build}"]
-    if not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")):
-        # The kit's compilers: a sanitized libunp needs the same runtime.
-        for var in ("CMAKE_C_COMPILER", "CMAKE_CXX_COMPILER", "CMAKE_BUILD_TYPE"):
-            if kit.get(var):
-                configure.append(f"-D{var}={kit[var]}")
-    os.makedirs(build_dir, exist_ok=True)
-    log_path = os.path.join(build_dir, "socklab-configure.log")
-    r = runner.run(configure, deadline - time.monotonic(), log_path=log_path)
-    result.log += r.output
-    if r.returncode != 0 or r.timed_out:
-        result.ok = False
-        if r.timed_out:
-            result.log += f"\ncmake configure: still running after {timeout:.0f} s, stopped\n"
-        result.programs = {p.name: None for p in d.programs}
-        return result
-    for p in d.programs:
-        log_path = os.path.join(build_dir, f"socklab-build-{p.name}.log")
-        r = runner.run(["cmake", "--build", build_dir, "--target", p.name, "-j", str(jobs)],
-                       deadline - time.monotonic(), log_path=log_path)
-        exe = os.path.join(build_dir, p.name)
-        if r.returncode == 0 and not r.timed_out and os.access(exe, os.X_OK):
-            result.programs[p.name] = exe
-        else:
-            result.ok = False
-            result.programs[p.name] = None
-            result.log += r.output
-            if r.timed_out:
-                result.log += f"\nbuilding {p.name}: still running at the deadline, stopped\n"
-    return result
 
 
 def find_test_binary(d, kit_build):
@@ -102,6 +53,7 @@ def find_test_binary(d, kit_build):
 
 
 def list_tests(test_bin, suite):
+    # The kit's own binary, listing its tests: nothing of a student's runs.
     r = runner.run([test_bin, f"--gtest_filter={suite}.*", "--gtest_list_tests"], 60)
     if r.returncode != 0 or r.timed_out:
         raise GradeError(f"{test_bin} --gtest_list_tests failed:\n{r.output}")
@@ -119,21 +71,115 @@ def list_tests(test_bin, suite):
     return tests
 
 
-def run_check(check, test_bin, env, timeout, workdir):
-    stem = re.sub(r"[^\w.-]", "_", check.test)
-    json_path = os.path.join(workdir, stem + ".json")
-    log_path = os.path.join(workdir, stem + ".log")
-    cmd = [test_bin, f"--gtest_filter={check.test}", f"--gtest_output=json:{json_path}",
-           "--gtest_color=no"]
-    # Each check gets a TMPDIR of its own, removed afterwards: a check
-    # stopped at its deadline never reaches its own cleanup.
-    with tempfile.TemporaryDirectory(prefix="socklab-check-") as scratch:
-        r = runner.run(cmd, timeout, env=dict(env, TMPDIR=scratch), cwd=workdir, log_path=log_path)
-    check.seconds = r.seconds
-    if r.timed_out:
-        check.status = "FAIL"
-        check.details = [f"no result within {timeout:.0f} s (a program that never answers?): stopped"]
+@dataclass
+class Checker:
+    """Runs checks for one grading run: the kit's build, the sandbox, the
+    deadlines, and a semaphore of -j slots every sandboxed step shares."""
+    kit_build: str
+    sandbox: object
+    per_test: float
+    overall: float
+    slots: threading.Semaphore
+    logs: str = ""           # keep each check's output and JSON in logs/<submission>/
+
+    def run_check(self, check, test_bin, programs, scratch, logs):
+        """One check in a sandbox of its own: scratch (its private, writable
+        folder, also its /tmp's neighbour) at /tmp/submission, the
+        submission's build read-only at /tmp/submission/build."""
+        os.makedirs(scratch)
+        self.sandbox.give(scratch)
+        env = base_env()
+        readonly = []
+        where = INSIDE if self.sandbox.enabled else scratch
+        for name, path in programs.items():
+            if path is None:  # a stand-in that leaves a mark: the check was blocked
+                stand_in = os.path.join(scratch, f"{name}-{UNBUILT}")
+                with open(stand_in, "w", encoding="utf-8") as f:
+                    f.write(f"#!/bin/sh\n: > '{where}/blocked-{name}'\n"
+                            f"echo '{name}: did not build' >&2\nexit 127\n")
+                os.chmod(stand_in, 0o755)
+                env[f"SOCKLAB_PROG_{name}"] = f"{where}/{name}-{UNBUILT}"
+            elif self.sandbox.enabled:
+                env[f"SOCKLAB_PROG_{name}"] = f"{INSIDE}/build/{name}"
+                readonly = [(os.path.dirname(path), f"{INSIDE}/build")]
+            else:
+                env[f"SOCKLAB_PROG_{name}"] = path
+        cmd = [test_bin, f"--gtest_filter={check.test}", f"--gtest_output=json:{where}/report.json",
+               "--gtest_color=no"]
+        if not self.sandbox.enabled:
+            env = dict(os.environ, **env, TMPDIR=scratch)
+        cmd = self.sandbox.wrap(cmd, scratch, readonly=readonly, env=env)
+        with self.slots:
+            r = runner.run(cmd, check.timeout, env=None if self.sandbox.enabled else env,
+                           cwd=None if self.sandbox.enabled else scratch,
+                           log_path=os.path.join(scratch, "output.log"), cap=self.sandbox.limits.output)
+        check.seconds = r.seconds
+        judge(check, r, os.path.join(scratch, "report.json"))
+        blocked = sorted(n[len("blocked-"):] for n in os.listdir(scratch) if n.startswith("blocked-"))
+        if blocked and check.status == "FAIL":
+            check.status, check.details = "blocked", [f"needs {', '.join(blocked)}, which did not build"]
+        if logs:
+            stem = re.sub(r"[^\w.-]", "_", check.test)
+            for name, ext in (("output.log", ".log"), ("report.json", ".json")):
+                if os.path.exists(os.path.join(scratch, name)):
+                    shutil.copyfile(os.path.join(scratch, name), os.path.join(logs, stem + ext))
         return check
+
+    def run_checks(self, d, programs, workdir, weights=None, build_failed=False, logs=""):
+        """Every check of the suite against programs ({name: host path or
+        None}; empty: the kit's own); workdir: a folder for the checks'
+        scratch folders; logs: where to keep their output."""
+        test_bin = find_test_binary(d, self.kit_build)
+        checks = [Check(t, readable_name(t.split(".", 1)[1])) for t in list_tests_cached(test_bin, d.suite)]
+        for c in checks:
+            c.weight = weight_of(weights or {}, c.test)
+        if logs:
+            os.makedirs(logs, exist_ok=True)
+        if build_failed or (programs and not any(programs.values())):
+            for c in checks:  # nothing to run: said once, with the build's errors
+                c.status = "blocked"
+            return checks
+        deadline = time.monotonic() + self.overall
+
+        def one(i_check):
+            i, check = i_check
+            left = deadline - time.monotonic()
+            if left <= 0:
+                check.details = [f"not run: the whole grading ran out of its {self.overall:.0f} s"]
+                return check
+            check.timeout = min(self.per_test, left)
+            return self.run_check(check, test_bin, programs, os.path.join(workdir, f"check-{i}"), logs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(one, enumerate(checks)))
+        return checks
+
+
+_listed = {}
+_listed_lock = threading.Lock()
+
+
+def list_tests_cached(test_bin, suite):
+    with _listed_lock:
+        if (test_bin, suite) not in _listed:
+            _listed[(test_bin, suite)] = list_tests(test_bin, suite)
+        return _listed[(test_bin, suite)]
+
+
+def weight_of(weights, test):
+    """weights: {"LotteryLab.Name" or "Name": points}."""
+    short = test.split(".", 1)[1]
+    return weights.get(test, weights.get(short, weights.get(re.sub(r"/\d+$", "", short), 1.0)))
+
+
+def judge(check, r, json_path):
+    """The check's status and details from its run and GoogleTest's JSON."""
+    if r.timed_out or r.output_limited:
+        check.status = "FAIL"
+        check.stopped = r.stopped_because()
+        check.details = [f"no result within {check.timeout:.0f} s (a program that never answers?): stopped"
+                         if r.timed_out else
+                         "stopped: more output than the grader reads (a program printing without end?)"]
+        return
     try:
         with open(json_path, encoding="utf-8") as f:
             report = json.load(f)
@@ -141,87 +187,53 @@ def run_check(check, test_bin, env, timeout, workdir):
     except (OSError, ValueError):
         cases = []
     if not cases:
-        how = (f"killed by signal {-r.returncode}" if r.returncode < 0 else f"exit {r.returncode}")
+        how = r.stopped_because() or f"exit {r.returncode}"
         tail = [l for l in r.output.splitlines() if l.strip()][-4:]
         check.status = "FAIL"
+        check.stopped = how
         check.details = [f"the check itself ended without a result ({how})"] + tail
-        return check
+        return
     case = cases[0]
-    failures = case.get("failures", [])
+    failures = [f.get("failure", "") for f in case.get("failures", [])]
     if case.get("result") == "SKIPPED" and not failures:
         check.status = "skip"
-        skipped = [l for l in r.output.splitlines() if "Skipped" in l or "skipped" in l]
-        check.details = skipped[:1]
+        check.details = [l for l in r.output.splitlines() if "Skipped" in l or "skipped" in l][:1]
     elif failures:
         check.status = "FAIL"
+        check.failures = failures
         for failure in failures[:3]:
-            check.details += summarize_failure(failure.get("failure", ""))
+            check.details += summarize_failure(failure)
         if len(failures) > 3:
             check.details.append(f"... and {len(failures) - 3} more failures")
     else:
         check.status = "pass"
-    return check
-
-
-def run_checks(d, programs, kit_build, per_test, overall, jobs, logs=None):
-    """Runs every check of the suite; logs: a folder to keep each check's
-    output and JSON in (default: a temporary one, removed)."""
-    if logs:
-        os.makedirs(logs, exist_ok=True)
-        return _run_checks(d, programs, kit_build, per_test, overall, jobs, logs)
-    with tempfile.TemporaryDirectory(prefix="socklab-grade-") as workdir:
-        return _run_checks(d, programs, kit_build, per_test, overall, jobs, workdir)
-
-
-def _run_checks(d, programs, kit_build, per_test, overall, jobs, workdir):
-    test_bin = find_test_binary(d, kit_build)
-    checks = [Check(t, readable_name(t.split(".", 1)[1])) for t in list_tests(test_bin, d.suite)]
-    env = dict(os.environ, GTEST_COLOR="no")
-    for name, path in programs.items():
-        # A program that did not build points nowhere: its checks fail to start it.
-        env[f"SOCKLAB_PROG_{name}"] = path or f"/nonexistent/{name} (did not build)"
-    deadline = time.monotonic() + overall
-
-    def one(check):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            check.details = [f"not run: the whole grading ran out of its {overall:.0f} s"]
-            return check
-        return run_check(check, test_bin, env, min(per_test, left), workdir)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(one, checks))
-    return checks
 
 
 def score(checks):
+    """(points, total): skipped checks count for neither."""
     counted = [c for c in checks if c.status != "skip"]
-    return sum(c.status == "pass" for c in counted), len(counted)
+    points = sum(c.weight for c in counted if c.status == "pass")
+    total = sum(c.weight for c in counted)
+    return _number(points), _number(total)
 
 
-def build_errors(log, folder):
-    """The compiler's and linker's error lines, paths relative to the
-    student's folder; make's own lines left out.  If none look like that
-    (cmake failed), the log's last lines."""
-    prefix = folder.rstrip("/") + "/"
-    errors = [l.replace(prefix, "") for l in log.splitlines()
-              if re.search(r": (fatal )?error:|undefined reference|CMake Error", l)]
-    if not errors:
-        errors = [l for l in log.splitlines() if l.strip()][-6:]
-    if len(errors) > 12:
-        errors = errors[:11] + [f"... {len(errors) - 11} more errors"]
-    return errors
+def _number(x):
+    return int(x) if float(x).is_integer() else round(x, 2)
 
 
-def report_text(d, where, build_result, checks, width=100):
-    out = []
-    out.append(f"Grading exercise {d.name} ({where}) with the kit's {d.suite} checks\n")
+def report_text(d, where, build_result, checks, notes=(), width=100):
+    """The table a single submission's grading prints."""
+    out = [f"Grading exercise {d.name} ({where}) with the kit's {d.suite} checks\n"]
+    out += [f"note: {n}\n" for n in list(notes) + (build_result.notes if build_result else [])]
     if build_result is not None:
         built = ", ".join(f"{n} {'built' if p else 'DID NOT BUILD'}"
                           for n, p in build_result.programs.items())
         out.append(f"build: {built}\n")
         if not build_result.ok:
-            for line in build_errors(build_result.log, where)[:12]:
-                out.append(f"  | {line[:2 * width]}\n")
+            out += [f"  | {line[:2 * width]}\n" for line in build_errors(build_result.log)]
+            blocked = [str(i) for i, c in enumerate(checks, start=1) if c.status == "blocked"]
+            if blocked:
+                out.append(f"  blocked by the build: {len(blocked)} checks ({', '.join(blocked)})\n")
     out.append("\n")
     name_width = min(max([len(c.requirement) for c in checks] + [11]), 64)
     out.append(f"  {'#':>2}  {'requirement':<{name_width}}  result\n")
@@ -229,8 +241,8 @@ def report_text(d, where, build_result, checks, width=100):
     for i, c in enumerate(checks, start=1):
         req = c.requirement if len(c.requirement) <= name_width else c.requirement[:name_width - 1] + "~"
         out.append(f"  {i:>2}  {req:<{name_width}}  {c.status}\n")
-        for line in c.details:
-            out.append(f"        {line[:width]}\n")
+        if c.status != "blocked":  # the build's errors, said once above
+            out += [f"        {line[:width]}\n" for line in c.details]
     got, total = score(checks)
     skipped = sum(c.status == "skip" for c in checks)
     percent = round(100 * got / total) if total else 0
@@ -239,19 +251,25 @@ def report_text(d, where, build_result, checks, width=100):
     return "".join(out)
 
 
-def report_json(d, folder, build_result, checks):
-    got, total = score(checks)
+def report_json(result):
+    """A classroom.Result as JSON, for a script."""
+    b = result.build
     return {
-        "exercise": d.name,
-        "folder": folder,
-        "suite": d.suite,
-        "build": None if build_result is None else {
-            "ok": build_result.ok,
-            "programs": {n: p is not None for n, p in build_result.programs.items()},
-            "errors": [] if build_result.ok else build_errors(build_result.log, folder or ""),
+        "submission": result.sub.name,
+        "folder": result.sub.origin,
+        "exercise": result.d.name if result.d else None,
+        "suite": result.d.suite if result.d else None,
+        "notes": result.sub.notes + (b.notes if b else []),
+        "error": result.error or None,
+        "build": None if b is None else {
+            "ok": b.ok,
+            "programs": {n: p is not None for n, p in b.programs.items()},
+            "errors": [] if b.ok else build_errors(b.log),
+            "seconds": round(b.seconds, 3),
         },
         "checks": [{"test": c.test, "requirement": c.requirement, "status": c.status,
-                    "details": c.details, "seconds": round(c.seconds, 3)} for c in checks],
-        "score": got,
-        "total": total,
+                    "weight": c.weight, "details": c.details, "stopped": c.stopped or None,
+                    "seconds": round(c.seconds, 3)} for c in result.checks],
+        "score": result.points,
+        "total": result.total,
     }

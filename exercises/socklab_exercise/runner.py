@@ -1,27 +1,44 @@
 # SPDX-License-Identifier: MIT
-"""Running a command that may never end: in a session of its own, with a
-deadline, and everything it started killed afterwards.
+"""Running a command that may never end: with a deadline, a cap on the
+output read from it, and everything it started killed afterwards.
 
-A student's server that forks, or hangs in accept(), must not outlive the
-grading.  The kit's test harness starts each program in a process group of
-its own, so killing one group is not enough; every process of the session
-is (a program would have to call setsid() itself to escape).
+Sandboxed (sandbox.py), the command is bwrap, and killing bwrap ends its
+pid namespace: every process the step started dies with it, setsid() and
+double forks included.  Without the sandbox (--no-sandbox) the command
+runs in a session of its own and each process of that session is killed:
+a program that calls setsid() itself escapes that.
 """
 
 import os
+import select
 import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
+
+CHUNK = 65536
 
 
 @dataclass
 class Result:
     returncode: int    # negative: killed by that signal
-    output: str        # stdout and stderr, interleaved
-    timed_out: bool
+    output: str        # stdout and stderr, interleaved (at most the cap)
+    timed_out: bool    # stopped at the deadline
     seconds: float
+    output_limited: bool = False  # stopped: more output than the cap
+
+    def stopped_because(self):
+        """Why the step ended the way it did, in words, or ''."""
+        if self.output_limited:
+            return "output limit: it printed more than the grader reads, stopped"
+        if self.timed_out:
+            return "time limit: still running at the deadline, stopped"
+        if self.returncode < 0:
+            name = signal.Signals(-self.returncode).name if -self.returncode in signal.valid_signals() else ""
+            why = {"SIGXCPU": " (CPU time limit)", "SIGXFSZ": " (file size limit)",
+                   "SIGKILL": " (killed)", "SIGSEGV": " (a crash)"}.get(name, "")
+            return f"killed by {name or -self.returncode}{why}"
+        return ""
 
 
 def session_members(sid):
@@ -56,21 +73,65 @@ def kill_session(sid):
         time.sleep(0.01)
 
 
-def run(cmd, timeout, env=None, cwd=None, log_path=None):
-    """Runs cmd with stdout+stderr to a file (never a pipe a stray child
-    could hold open: log_path, or a temporary file); kills its whole session
-    at the deadline and after it ends."""
+def _read_until(fd, proc, deadline, cap, kept):
+    """Reads fd into kept (a bytearray, at most cap bytes) until EOF, the
+    process's end, or the deadline.  Returns 'eof', 'exited', 'time' or
+    'output'."""
+    seen = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "time"
+        ready, _, _ = select.select([fd], [], [], min(left, 0.2))
+        if not ready:
+            if proc.poll() is not None:
+                return "exited"
+            continue
+        data = os.read(fd, CHUNK)
+        if not data:
+            return "eof"
+        seen += len(data)
+        kept += data[:max(0, cap - len(kept))]
+        if seen > cap:
+            return "output"
+
+
+def run(cmd, timeout, env=None, cwd=None, log_path=None, cap=4 << 20):
+    """Runs cmd with stdout+stderr into a pipe the grader reads, at most cap
+    bytes; kills it (its sandbox, or its session) at the deadline, when the
+    output passes the cap, and after it ends.  log_path: a copy of the
+    output kept there."""
     start = time.monotonic()
-    with (open(log_path, "w+b") if log_path else tempfile.TemporaryFile()) as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+    rfd, wfd = os.pipe()
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=wfd, stderr=wfd,
                                 env=env, cwd=cwd, start_new_session=True)
-        timed_out = False
-        try:
-            proc.wait(timeout=max(timeout, 0.1))
-        except subprocess.TimeoutExpired:
-            timed_out = True
+    finally:
+        os.close(wfd)
+    kept = bytearray()
+    try:
+        why = _read_until(rfd, proc, start + max(timeout, 0.1), cap, kept)
+        if why in ("eof", "exited"):
+            try:
+                proc.wait(timeout=max(0.1, start + timeout - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                why = "time"
+        if why in ("time", "output"):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # bwrap (and its namespace) or the program
+            except ProcessLookupError:
+                pass
         kill_session(proc.pid)  # the session id is the leader's pid
         proc.wait()
-        log.seek(0)
-        output = log.read().decode("utf-8", errors="replace")
-    return Result(proc.returncode, output, timed_out, time.monotonic() - start)
+        # What is still in the pipe: the sandbox is gone, so EOF comes; a
+        # --no-sandbox child that escaped the session may hold it: 1 s.
+        if why != "output":
+            _read_until(rfd, proc, time.monotonic() + 1, cap, kept)
+    finally:
+        os.close(rfd)
+    output = kept.decode("utf-8", errors="replace")
+    if log_path:
+        with open(log_path, "w", encoding="utf-8") as f:
+            f.write(output)
+    return Result(proc.returncode, output, why == "time", time.monotonic() - start,
+                  output_limited=why == "output")

@@ -155,3 +155,48 @@ def summarize_failure(message):
     if not out:
         return ["- failed"]
     return ["- " + out[0]] + ["  " + l for l in out[1:]]
+
+
+def compared(message):
+    """(expected, got) as GoogleTest printed them, for an equality with a
+    literal side or an EXPECT_THAT; None otherwise."""
+    lines = [l.rstrip() for l in message.splitlines()]
+    if lines and re.fullmatch(r"\S+:\d+|unknown file", lines[0]):
+        lines = lines[1:]
+    if lines and lines[0] == "Expected equality of these values:":
+        sides, i = [], 1
+        while i < len(lines) and lines[i].startswith("  "):
+            if lines[i].startswith("    Which is: ") and sides:
+                sides[-1][1] = lines[i][len("    Which is: "):]
+            elif not lines[i].startswith("    "):
+                sides.append([lines[i].strip(), None])
+            i += 1
+        if len(sides) == 2:
+            (e1, v1), (e2, v2) = sides
+            lit1, lit2 = v1 is None or _is_literal(e1), v2 is None or _is_literal(e2)
+            if lit1 != lit2:
+                literal, (expr, value) = (e1, (e2, v2)) if lit1 else (e2, (e1, v1))
+                return _nice_value(literal), _nice_value(expr if value is None else value)
+    return None
+
+
+def unquote(value):
+    """A C string as GoogleTest prints it ("a\\nb") as the text; else value."""
+    m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', value.strip(), re.S)
+    if not m:
+        return value
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "\\": "\\", "'": "'"}
+    return re.sub(r"\\x([0-9A-Fa-f]{2})|\\(.)",
+                  lambda e: chr(int(e[1], 16)) if e[1] else escapes.get(e[2], e[2]), m[1])
+
+
+def first_difference(expected, got):
+    """(line number, expected line, got line) where two texts first differ,
+    or None if they are equal."""
+    a, b = unquote(expected).split("\n"), unquote(got).split("\n")
+    for i in range(max(len(a), len(b))):
+        x = a[i] if i < len(a) else None
+        y = b[i] if i < len(b) else None
+        if x != y:
+            return i + 1, x, y
+    return None

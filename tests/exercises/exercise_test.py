@@ -182,7 +182,7 @@ def write_text(folder, name, text):
 
 
 def processes_from(folder):
-    """Processes whose program lives under folder."""
+    """Processes whose program lives under folder (the grader's work area)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -215,8 +215,10 @@ def grade(folder_or_none, kit_build, json_path, *extra):
     # to 240 s for its client and takes some 40 s under ASan on a loaded
     # 2-core machine, so the grader's default of 60 s would cut it short on
     # a slower one.
+    work = os.path.join(os.path.dirname(json_path), "gradework")
+    os.makedirs(work, exist_ok=True)
     args = ["grade"] + ([folder_or_none] if folder_or_none else []) + \
-        ["--kit-build", kit_build, "--json", json_path,
+        ["--kit-build", kit_build, "--json", json_path, "--work", work,
          "--timeout-build", "240", "--timeout", "300", "--timeout-test", "240", *extra]
     r = tool(*args, check=False)
     print(r.stdout)
@@ -387,7 +389,7 @@ def step_hang(ex, work, kit_build):
     # 4 s, then killing what it started: well under the check's own 30 s.
     slow = [f"{c['test']} {c['seconds']:.1f} s" for c in report["checks"] if c["seconds"] > 20]
     check(not slow, f"a timeout did not hold: {slow}")
-    left = processes_from(folder)
+    left = processes_from(os.path.join(work, ex, "gradework"))
     check(not left, "still running after grading: " + "; ".join(left))
 
 

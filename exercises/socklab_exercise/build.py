@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: MIT
+"""Building a submission, in the sandbox, fast.
+
+CMake's configure step dominates a small exercise's build (it probes the
+compilers), and it is the same for every submission whose CMakeLists.txt is
+the exercise's own: so the grader configures one tree per exercise, once,
+with the sources at a fixed path inside the sandbox (/tmp/submission/src),
+and each such submission gets a copy of that configured tree with its own
+files in src/: `cmake --build` then compiles exactly what a clean build
+would, with the same commands.  A submission with a CMakeLists.txt of its
+own is configured from scratch (in the sandbox: CMake runs code at
+configure time), and the report says so.
+
+A program whose files are byte for byte those of a program built before in
+this grading run (a client left untouched, an unchanged support file) is
+not compiled again: the same files through the same commands give the same
+executable.  Student code never runs while the fast path builds (the
+CMakeLists.txt is the exercise's), so nothing it built can be tampered with.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+
+from . import runner
+from .sandbox import INSIDE, base_env
+
+SRC, BUILD = f"{INSIDE}/src", f"{INSIDE}/build"
+
+
+@dataclass
+class Build:
+    ok: bool = True
+    programs: dict = field(default_factory=dict)  # name -> host path (None: did not build)
+    log: str = ""
+    notes: list = field(default_factory=list)     # "configured from scratch", limits hit
+    seconds: float = 0.0
+
+
+def read_cache(build_dir):
+    values = {}
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = re.match(r"^([A-Za-z_][\w.-]*):[A-Z]+=(.*)$", line.rstrip("\n"))
+                if m:
+                    values[m[1]] = m[2]
+    except OSError:
+        pass
+    return values
+
+
+class Builder:
+    """Builds submissions of any exercise for one grading run: holds the
+    configured tree per exercise and the programs already built."""
+
+    def __init__(self, kit_build, sandbox, workarea, timeout, jobs, slots):
+        self.kit_build, self.sandbox, self.workarea, self.slots = kit_build, sandbox, workarea, slots
+        self.timeout, self.jobs = timeout, jobs
+        self.kit = read_cache(kit_build)
+        self.lock = threading.Lock()
+        self.templates = {}   # exercise -> (configured work folder, its CMakeLists text) or error
+        self.built = {}       # key -> executable (host path)
+
+    def configure_args(self):
+        args = ["cmake", "-S", SRC, "-B", BUILD, f"-DSOCKLAB_KIT_BUILD={self.kit_build}",
+                "-DCMAKE_SUPPRESS_REGENERATION=ON"]
+        # The kit's compilers: a sanitized libunp needs the same runtime.
+        for var in ("CMAKE_C_COMPILER", "CMAKE_CXX_COMPILER", "CMAKE_BUILD_TYPE"):
+            if self.kit.get(var):
+                args.append(f"-D{var}={self.kit[var]}")
+        return args
+
+    def _sandboxed(self, work, argv, deadline, log_name):
+        cmd = self.sandbox.wrap(argv, work, cwd=INSIDE, env=base_env())
+        if not self.sandbox.enabled:  # the same paths, without the sandbox's binding
+            cmd = [a.replace(INSIDE, work) for a in cmd]
+        with self.slots:
+            return runner.run(cmd, deadline - time.monotonic(), log_path=os.path.join(work, log_name),
+                              cap=self.sandbox.limits.output)
+
+    def template(self, d, given):
+        """The exercise's configured tree (configured on first use)."""
+        with self.lock:
+            if d.name in self.templates:
+                return self.templates[d.name]
+            work = os.path.join(self.workarea, "configured", d.name)
+            shutil.rmtree(work, ignore_errors=True)
+            os.makedirs(os.path.join(work, "src"))
+            # The programs' sources only need to exist for CMake: each
+            # submission brings its own.
+            placeholders = {os.path.basename(s): "" for p in d.programs for s in p.sources}
+            for name, text in dict(placeholders, **given).items():
+                with open(os.path.join(work, "src", name), "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+            os.makedirs(os.path.join(work, "build"))
+            self.sandbox.give(work)
+            r = self._sandboxed(work, self.configure_args(), time.monotonic() + self.timeout,
+                                "configure.log")
+            entry = work if r.returncode == 0 and not r.timed_out else None
+            if entry is None:
+                raise RuntimeError(f"configuring the exercise {d.name} failed:\n{r.output[-2000:]}")
+            self.templates[d.name] = entry
+            return entry
+
+    def program_key(self, d, src, program):
+        """What a program's executable depends on: its files and every other
+        file of the folder except the other programs' own sources (unless it
+        names them)."""
+        others = {os.path.basename(s) for p in d.programs if p is not program for s in p.sources}
+        own = {os.path.basename(s) for s in program.sources}
+        texts = {}
+        for name in sorted(os.listdir(src)):
+            path = os.path.join(src, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    texts[name] = f.read()
+        mentioned = {o for o in others for n in own if n in texts and o.encode() in texts[n]}
+        h = hashlib.sha256(f"{d.name}\0{program.name}\0".encode())
+        for name, data in texts.items():
+            if name not in others or name in mentioned:
+                h.update(f"{name}\0{len(data)}\0".encode() + data)
+        return h.hexdigest()
+
+    def build(self, d, work, given):
+        """Builds the submission whose sources are in work/src into
+        work/build; given: the exercise's own files ({name: text})."""
+        start = time.monotonic()
+        deadline = start + self.timeout
+        result = Build()
+        src, out = os.path.join(work, "src"), os.path.join(work, "build")
+        own_cmake = _read(os.path.join(src, "CMakeLists.txt"))
+        # The configured tree's paths are the sandbox's: without it, no reuse.
+        if own_cmake == given.get("CMakeLists.txt") and self.sandbox.enabled:
+            template = self.template(d, given)
+            shutil.copytree(os.path.join(template, "build"), out, symlinks=True)
+            # Its timestamp too: an older CMakeLists.txt does not reconfigure.
+            shutil.copy2(os.path.join(template, "src", "CMakeLists.txt"), os.path.join(src, "CMakeLists.txt"))
+            keys = {p.name: self.program_key(d, src, p) for p in d.programs}
+        else:
+            if own_cmake != given.get("CMakeLists.txt"):
+                result.notes.append("your CMakeLists.txt is not the exercise's: configured from scratch")
+            os.makedirs(out, exist_ok=True)
+            keys = {}
+        self.sandbox.give(work)
+        if not keys:
+            r = self._sandboxed(work, self.configure_args(), deadline, "configure.log")
+            if r.returncode != 0 or r.timed_out or r.output_limited:
+                result.ok, result.log = False, r.output
+                result.programs = {p.name: None for p in d.programs}
+                result.notes += [f"cmake configure: {r.stopped_because()}"] if r.stopped_because() else []
+                result.seconds = time.monotonic() - start
+                return result
+        todo = []
+        for p in d.programs:
+            with self.lock:
+                known = self.built.get(keys.get(p.name))
+            if known:
+                shutil.copy2(known, os.path.join(out, p.name))
+            else:
+                todo.append(p.name)
+        if todo:
+            # -k: a client that does not compile still leaves the server built.
+            r = self._sandboxed(work, ["cmake", "--build", BUILD, "-j", str(self.jobs), "--target",
+                                       *todo, "--", "-k"], deadline, "build.log")
+            result.log = r.output
+            if r.stopped_because():
+                result.notes.append(f"build: {r.stopped_because()}")
+        for p in d.programs:
+            exe = os.path.join(out, p.name)
+            ok = os.path.isfile(exe) and os.access(exe, os.X_OK)
+            result.programs[p.name] = exe if ok else None
+            result.ok &= ok
+            if ok and p.name in todo and keys.get(p.name):
+                keep = os.path.join(self.workarea, "built", keys[p.name])
+                os.makedirs(os.path.dirname(keep), exist_ok=True)
+                shutil.copy2(exe, keep)
+                with self.lock:
+                    self.built[keys[p.name]] = keep
+        result.seconds = time.monotonic() - start
+        return result
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def build_errors(log):
+    """The compiler's and linker's error lines, paths relative to the
+    student's folder; make's own lines left out.  If none look like that
+    (cmake failed), the log's last lines."""
+    lines = [l.replace(SRC + "/", "") for l in log.splitlines()]
+    errors = [l for l in lines if re.search(r": (fatal )?error:|undefined reference|CMake Error", l)]
+    if not errors:
+        errors = [l for l in lines if l.strip()][-6:]
+    if len(errors) > 12:
+        errors = errors[:11] + [f"... {len(errors) - 11} more errors"]
+    return errors

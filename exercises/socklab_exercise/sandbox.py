@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: MIT
+"""The sandbox every step that runs a student's code runs in: bubblewrap
+(bwrap, Debian's), one command line per step, nothing home-made.
+
+What a step sees (bwrap's options, in the order they are applied):
+
+  --unshare-all            its own network namespace (only loopback, up: the
+                           checks talk over it), pid, IPC, UTS, cgroup and
+                           user namespaces
+  --die-with-parent        the grader killing bwrap kills the sandbox; and
+                           bwrap's pid 1 ending (the step's first process
+                           exited) ends every process left in the pid
+                           namespace, setsid() and double forks included
+  --disable-userns         no user namespace of its own inside
+  --ro-bind / /            the whole file system, read-only ...
+  --tmpfs /tmp --size      a private /tmp of bounded size
+  --tmpfs over HIDDEN      ... except what is hidden: /home, /root,
+                           the grader's work area (every other submission),
+                           the class's folders and archives, answer keys
+                           (`--hide`, the kit's keys/), each an empty tmpfs
+  --ro-bind the kit        the kit's sources and build tree, back in view
+                           if a hidden folder held them (headers, libunp,
+                           the checks)
+  --bind PRIVATE           the submission's own copy and build folder, the
+                           only writable place on disk, at /tmp/submission
+
+and, inside, prlimit(1) sets the resource limits before the step starts:
+CPU seconds, address space, processes, file size, open files.  The grader
+caps the output it reads itself (runner.run).
+
+The user: as root, bwrap is started through setpriv(1) as nobody
+(65534:65534, no groups, no capabilities), so a sandboxed process is
+nobody outside too (files only root may read stay closed, a process it
+leaves behind is nobody's).  bwrap then makes its user namespace without
+privileges (Debian allows unprivileged user namespaces).  bwrap's own
+--uid as root would map the sandbox's user to root outside: not that.
+As another user, bwrap runs as that user.
+
+Where bwrap cannot run (not installed, user namespaces switched off),
+available() says why, and the grader refuses to run student code unless
+--no-sandbox.
+"""
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+NOBODY = 65534
+INSIDE = "/tmp/submission"   # the private folder's path inside the sandbox
+BROAD_HIDES = ("/home", "/root", "/var/tmp", "/run/user")
+
+
+@dataclass
+class Limits:
+    cpu: int = 60                 # CPU seconds per process (RLIMIT_CPU)
+    address_space: int = 4 << 30  # bytes (RLIMIT_AS); 0: none (ASan reserves terabytes)
+    processes: int = 128          # RLIMIT_NPROC, counted in the sandbox's own user namespace
+    file_size: int = 64 << 20     # bytes per file written (RLIMIT_FSIZE)
+    open_files: int = 256         # RLIMIT_NOFILE
+    tmp_size: int = 256 << 20     # the private /tmp
+    output: int = 4 << 20         # bytes of output the grader reads before it stops the step
+
+    def prlimit(self):
+        args = ["prlimit", f"--cpu={self.cpu}", f"--nproc={self.processes}",
+                f"--fsize={self.file_size}", f"--nofile={self.open_files}"]
+        if self.address_space:
+            args.append(f"--as={self.address_space}")
+        return args + ["--"]
+
+    def describe(self):
+        mib = 1 << 20
+        return (f"{self.cpu} s CPU, "
+                + (f"{self.address_space // mib} MiB address space, " if self.address_space else "")
+                + f"{self.processes} processes, files of {self.file_size // mib} MiB, "
+                f"{self.open_files} open files, {self.output // mib} MiB of output")
+
+
+@dataclass
+class Sandbox:
+    """How to wrap a command; one per grading run.  kit: folders that must
+    stay visible (read-only) even under a hidden one; hidden: folders to
+    hide (other submissions, keys)."""
+    limits: Limits = field(default_factory=Limits)
+    kit: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)
+    enabled: bool = True
+
+    def wrap(self, argv, private, readonly=(), cwd=INSIDE, env=None):
+        """argv run inside the sandbox with `private` (a host folder) at
+        /tmp/submission, writable, and each (host, inside) pair of readonly
+        bound read-only.  env: the whole environment inside."""
+        if not self.enabled:
+            return argv
+        cmd = []
+        if os.geteuid() == 0:
+            cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--"]
+        cmd += ["bwrap", "--unshare-all", "--unshare-user", "--die-with-parent", "--disable-userns",
+                "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+        cmd += ["--size", str(self.limits.tmp_size), "--tmpfs", "/tmp"]
+        for path in BROAD_HIDES:
+            if os.path.isdir(path):
+                cmd += ["--tmpfs", path]
+        for path in self.kit:  # back in view, read-only, wherever it lives
+            cmd += ["--ro-bind", path, path]
+        for path in self.hidden:
+            if os.path.isdir(path):
+                cmd += ["--tmpfs", path]
+            elif os.path.exists(path):
+                cmd += ["--ro-bind", "/dev/null", path]
+        cmd += ["--bind", private, INSIDE]
+        for host, inside in readonly:
+            cmd += ["--ro-bind", host, inside]
+        cmd += ["--chdir", cwd, "--clearenv"]
+        for key, value in sorted((env or {}).items()):
+            cmd += ["--setenv", key, value]
+        return cmd + self.limits.prlimit() + argv
+
+    def give(self, path):
+        """Makes a host folder the sandbox's to write in (nobody's, as root)."""
+        if self.enabled and os.geteuid() == 0:
+            for root, dirs, files in os.walk(path):
+                os.chown(root, NOBODY, NOBODY)
+                for name in files:
+                    os.chown(os.path.join(root, name), NOBODY, NOBODY, follow_symlinks=False)
+
+
+def base_env(**extra):
+    """The environment a sandboxed step gets: nothing of the grader's."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
+           "LANG": "C.UTF-8", "GTEST_COLOR": "no"}
+    env.update(extra)
+    return env
+
+
+def available():
+    """None if the sandbox works here, else why not (for the refusal)."""
+    for tool in ("bwrap", "prlimit") + (("setpriv",) if os.geteuid() == 0 else ()):
+        if not shutil.which(tool):
+            return f"{tool} is not installed (Debian: apt-get install bubblewrap util-linux)"
+    probe = Sandbox(limits=Limits(cpu=5))
+    scratch = "/tmp"  # any folder will do: the probe writes nothing
+    cmd = probe.wrap(["sh", "-c", "id -u; cat /proc/sys/kernel/hostname >/dev/null"], scratch,
+                     cwd="/", env=base_env())
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"bwrap did not start: {e}"
+    if r.returncode != 0:
+        return "bwrap cannot set up its namespaces here: " + " ".join(r.stdout.split())[:300]
+    if os.geteuid() == 0 and r.stdout.split()[:1] != [str(NOBODY)]:
+        return f"the sandbox did not run as nobody (got uid {r.stdout.strip()})"
+    return None
+
+
+NO_SANDBOX_WARNING = """\
+*** WARNING: --no-sandbox: the submissions' code runs as YOU ({user}), with your
+*** network, your files and no limits.  A submission can read and change anything
+*** you can (answer keys, other submissions, your home), reach the network, and
+*** leave processes running.  Use it only on code you trust.
+"""
