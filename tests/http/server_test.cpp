@@ -193,6 +193,6 @@ TEST_P(HttpServers, UsageForWrongArgumentsAndHelp)
     EXPECT_THAT(nodir.stderr_text(), HasSubstr("/no/such/dir: open error: No such file or directory"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02"));
+INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02", "httpserv03"));
 
 }  // namespace
