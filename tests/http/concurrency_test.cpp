@@ -95,7 +95,7 @@ TEST_P(HttpKeepAlive, SlowlorisIsCutOffWhileOthersAreServed)
     EXPECT_EQ(cut->status, 408);
     auto took = std::chrono::steady_clock::now() - start;
     EXPECT_GE(took, Millis(1500));
-    EXPECT_LE(took, Millis(4500));
+    EXPECT_LE(took, Millis(8000));  // 2 s, and room for a loaded machine
 }
 
 TEST_P(HttpKeepAlive, HundredClientsAtOnceAreAllServed)
@@ -143,6 +143,7 @@ TEST_P(HttpKeepAlive, LeavesNoZombieAndNoDescriptorBehind)
     EXPECT_EQ(s.process.zombie_children(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Http, HttpKeepAlive, ::testing::Values("httpserv02", "httpserv03"));
+INSTANTIATE_TEST_SUITE_P(Http, HttpKeepAlive, ::testing::Values("httpserv02", "httpserv03"),
+                         [](const auto &info) { return std::string(info.param); });
 
 }  // namespace

@@ -193,6 +193,30 @@ TEST_P(HttpServers, UsageForWrongArgumentsAndHelp)
     EXPECT_THAT(nodir.stderr_text(), HasSubstr("/no/such/dir: open error: No such file or directory"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02", "httpserv03"));
+INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02", "httpserv03"),
+                         [](const auto &info) { return std::string(info.param); });
+
+}  // namespace
+
+namespace {
+
+// The iterative server's lesson: while one client dawdles, the next waits
+// (until the first is cut off by the timeout).  httpserv02/03 serve it at
+// once (concurrency_test.cpp).
+TEST(HttpIterative, Httpserv01MakesTheNextClientWaitForASlowOne)
+{
+    HttpServer s("httpserv01", site_dir());  // -t 2
+    Client slow(s.port);
+    ASSERT_TRUE(slow.send("GET / HTTP/1.1\r\n"));
+    // It is first in the listen queue, so accept() takes it first.
+    auto start = std::chrono::steady_clock::now();
+    auto r = fetch(s.port, request("/notes.txt"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, Millis(1000));  // it waited for the slow one's 408
+    auto cut = read_response(slow);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->status, 408);
+}
 
 }  // namespace
