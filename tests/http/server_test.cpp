@@ -180,6 +180,21 @@ TEST_P(HttpServers, ClientResettingMidBodyLeavesTheServerServing)
     EXPECT_TRUE(eventually([&] { return s.process.zombie_children() == 0; }));
 }
 
+TEST_P(HttpServers, LeavesNoDescriptorOpenAfterItsClients)
+{
+    HttpServer s(GetParam(), site_dir());
+    int before = s.process.open_fds();
+    for (const char *path : {"/", "/img/", "/img", "/nope", "/../x", "/favicon.ico"})
+        ASSERT_TRUE(fetch(s.port, request(path, "GET", "Connection: close\r\n"))) << path;
+    Client reset(s.port);
+    ASSERT_TRUE(reset.send(request("/img/dot.png")));
+    reset.reset();
+    ASSERT_TRUE(fetch(s.port, "GARBAGE\r\n\r\n"));
+    EXPECT_TRUE(eventually([&] { return s.process.open_fds() == before; }))
+        << s.process.open_fds() << " descriptors, " << before << " before: "
+        << ::testing::PrintToString(s.process.fd_targets());
+}
+
 TEST_P(HttpServers, UsageForWrongArgumentsAndHelp)
 {
     Process help = Process::run(GetParam(), {"-h"});
