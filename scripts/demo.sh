@@ -5,7 +5,7 @@ set -eu
 build=${1:-build}
 build=$(cd "$build" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
-for lab in intro tcpcliserv signals lottery filetransfer wire exercises; do
+for lab in intro tcpcliserv signals lottery filetransfer http wire exercises; do
     if [ -x "$top/$lab/demo.sh" ]; then
         printf '\n===== %s =====\n' "$lab"
         "$top/$lab/demo.sh" "$build"

@@ -13,7 +13,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     procps iproute2 psmisc socat netcat-openbsd gnuplot-nox python3 \
     ca-certificates git curl \
     nftables bubblewrap libxml2-utils \
-    tftpd-hpa tftp-hpa openbsd-inetd wrk busybox chromium
+    tftpd-hpa tftp-hpa openbsd-inetd wrk busybox chromium zlib1g-dev
 # Why each of the newer ones is here:
 #   nftables        labnet's `link HOST loss PCT` (this kernel has no netem)
 #   bubblewrap      the exercises grader's sandbox for student code
@@ -22,3 +22,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 #   tftpd-hpa, tftp-hpa  the UDP file transfer's benchmark peer
 #   openbsd-inetd   the real super-server the inetd lab is compared against
 #   wrk, busybox    the HTTP benchmark's load generator and a peer server
+#   zlib1g-dev      the HTTP browser test inflates Chromium's PNG screenshot

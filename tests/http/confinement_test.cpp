@@ -97,7 +97,7 @@ TEST_P(HttpConfinement, LinksThatStayInsideFollowOnlyWithOpenat2)
 }
 
 INSTANTIATE_TEST_SUITE_P(Http, HttpConfinement,
-                         ::testing::Combine(::testing::Values("httpserv01", "httpserv02"), ::testing::Bool()),
+                         ::testing::Combine(::testing::Values("httpserv01", "httpserv02", "httpserv03"), ::testing::Bool()),
                          [](const auto &info) {
                              return std::string(std::get<0>(info.param)) +
                                     (std::get<1>(info.param) ? "_fallback" : "_openat2");

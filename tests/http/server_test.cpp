@@ -180,6 +180,21 @@ TEST_P(HttpServers, ClientResettingMidBodyLeavesTheServerServing)
     EXPECT_TRUE(eventually([&] { return s.process.zombie_children() == 0; }));
 }
 
+TEST_P(HttpServers, LeavesNoDescriptorOpenAfterItsClients)
+{
+    HttpServer s(GetParam(), site_dir());
+    int before = s.process.open_fds();
+    for (const char *path : {"/", "/img/", "/img", "/nope", "/../x", "/favicon.ico"})
+        ASSERT_TRUE(fetch(s.port, request(path, "GET", "Connection: close\r\n"))) << path;
+    Client reset(s.port);
+    ASSERT_TRUE(reset.send(request("/img/dot.png")));
+    reset.reset();
+    ASSERT_TRUE(fetch(s.port, "GARBAGE\r\n\r\n"));
+    EXPECT_TRUE(eventually([&] { return s.process.open_fds() == before; }))
+        << s.process.open_fds() << " descriptors, " << before << " before: "
+        << ::testing::PrintToString(s.process.fd_targets());
+}
+
 TEST_P(HttpServers, UsageForWrongArgumentsAndHelp)
 {
     Process help = Process::run(GetParam(), {"-h"});
@@ -193,6 +208,30 @@ TEST_P(HttpServers, UsageForWrongArgumentsAndHelp)
     EXPECT_THAT(nodir.stderr_text(), HasSubstr("/no/such/dir: open error: No such file or directory"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02"));
+INSTANTIATE_TEST_SUITE_P(Http, HttpServers, ::testing::Values("httpserv01", "httpserv02", "httpserv03"),
+                         [](const auto &info) { return std::string(info.param); });
+
+}  // namespace
+
+namespace {
+
+// The iterative server's lesson: while one client dawdles, the next waits
+// (until the first is cut off by the timeout).  httpserv02/03 serve it at
+// once (concurrency_test.cpp).
+TEST(HttpIterative, Httpserv01MakesTheNextClientWaitForASlowOne)
+{
+    HttpServer s("httpserv01", site_dir());  // -t 2
+    Client slow(s.port);
+    ASSERT_TRUE(slow.send("GET / HTTP/1.1\r\n"));
+    // It is first in the listen queue, so accept() takes it first.
+    auto start = std::chrono::steady_clock::now();
+    auto r = fetch(s.port, request("/notes.txt"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, Millis(1000));  // it waited for the slow one's 408
+    auto cut = read_response(slow);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->status, 408);
+}
 
 }  // namespace
