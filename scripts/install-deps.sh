@@ -12,10 +12,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libpcap-dev tcpdump \
     procps iproute2 psmisc socat netcat-openbsd gnuplot-nox python3 \
     ca-certificates git curl \
-    nftables bubblewrap libxml2-utils \
+    nftables bubblewrap libxml2-utils hyperfine \
     tftpd-hpa tftp-hpa openbsd-inetd wrk busybox chromium
 # Why each of the newer ones is here:
 #   nftables        labnet's `link HOST loss PCT` (this kernel has no netem)
+#   hyperfine       bench/labnet/updown.sh times `labnet up 2` + `labnet down`
 #   bubblewrap      the exercises grader's sandbox for student code
 #   libxml2-utils   xmllint checks tcpview's SVG ladder is well-formed
 #   curl, chromium  the HTTP lab's tests: a real client and a real browser
