@@ -6,20 +6,31 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# One package (or one family) per line, each with why it is here.
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake make pkg-config g++ clang \
     googletest libgtest-dev libgmock-dev \
     libpcap-dev tcpdump \
     procps iproute2 psmisc socat netcat-openbsd gnuplot-nox python3 \
-    ca-certificates git curl \
-    nftables bubblewrap libxml2-utils \
-    tftpd-hpa tftp-hpa openbsd-inetd wrk busybox chromium zlib1g-dev
+    ca-certificates git \
+    curl \
+    nftables \
+    hyperfine \
+    bubblewrap \
+    libxml2-utils \
+    chromium \
+    zlib1g-dev \
+    tftpd-hpa tftp-hpa \
+    openbsd-inetd \
+    wrk busybox
 # Why each of the newer ones is here:
+#   curl            the HTTP lab's tests and README: a real client
 #   nftables        labnet's `link HOST loss PCT` (this kernel has no netem)
+#   hyperfine       bench/labnet/updown.sh times `labnet up 2` + `labnet down`
 #   bubblewrap      the exercises grader's sandbox for student code
 #   libxml2-utils   xmllint checks tcpview's SVG ladder is well-formed
-#   curl, chromium  the HTTP lab's tests: a real client and a real browser
+#   chromium        the HTTP lab's and tcpview's browser tests: a real browser
+#   zlib1g-dev      the HTTP browser test inflates Chromium's PNG screenshot
 #   tftpd-hpa, tftp-hpa  the UDP file transfer's benchmark peer
 #   openbsd-inetd   the real super-server the inetd lab is compared against
 #   wrk, busybox    the HTTP benchmark's load generator and a peer server
-#   zlib1g-dev      the HTTP browser test inflates Chromium's PNG screenshot

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "labnet_support.hpp"
 
+#include "capture.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -97,7 +99,7 @@ Outcome LabNet::sh_on(const std::string &host, const std::string &script, Millis
 Capture::Capture(const LabNet &net, const std::string &host, const std::string &filter)
 {
     std::vector<std::string> v = {"/bin/sh", "-c", "exec \"$@\" > " + quoted(dir_ / "seen"), "sh"};
-    for (auto &a : net.argv({"capture", host, filter}))
+    for (auto &a : net.argv({"capture", host, "-w", dir_ / "seen.pcap", filter}))
         v.push_back(a);
     Process::Options options;
     options.env = {"LABNET_TCPVIEW=" + program_path("tcpview")};
@@ -115,6 +117,24 @@ std::string Capture::stop()
     ExitStatus st = tcpview_->wait();
     EXPECT_EQ(st.describe(), "exit 0") << tcpview_->stderr_text();
     return read_file(dir_ / "seen");
+}
+
+std::vector<wire::Segment> Capture::segments() const
+{
+    std::vector<wire::Segment> v;
+    wire::Capture file = wire::Capture::file(dir_ / "seen.pcap");
+    EXPECT_TRUE(file.open()) << file.error();
+    if (!file.open())
+        return v;
+    const int link = file.link();
+    wire::Capture::Handler keep = [&](int64_t t, std::span<const uint8_t> frame) {
+        if (auto s = wire::decode_frame(link, t, frame))
+            v.push_back(std::move(*s));
+        return false;
+    };
+    while (file.dispatch(keep) > 0)
+        ;
+    return v;
 }
 
 namespace {

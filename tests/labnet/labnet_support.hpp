@@ -12,6 +12,7 @@
 
 #include "ft_support.hpp"
 #include "process.hpp"
+#include "segment.hpp"
 
 #include <optional>
 
@@ -98,11 +99,13 @@ private:
 // tcpview (`labnet capture`) on a host's eth0, capturing once constructed.
 // Its output goes to a file: a pipe nobody reads during the transfer would
 // fill and stall tcpview.  stop() ends it (SIGINT, as Ctrl-C) and returns
-// every segment line and the summary.
+// every segment line and the summary; segments() then decodes the frames
+// it saved (tcpview -w) with the kit's own decoder.
 class Capture {
 public:
     Capture(const LabNet &net, const std::string &host, const std::string &filter);
     std::string stop();
+    std::vector<wire::Segment> segments() const;
 
 private:
     TempDir dir_;

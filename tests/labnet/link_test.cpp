@@ -21,13 +21,48 @@ using ::testing::Not;
 
 namespace {
 
-// ftclient on h1 fetching `file` into `into`; how it ended.
-Outcome fetch(const LabNet &net, int port, const std::string &file, const TempDir &into, Millis timeout)
+// `labnet link ARGS...`: succeeds, and the host's row ends with `column`.
+void expect_link(const LabNet &net, std::vector<std::string> args, const std::string &column)
 {
-    return net.sh_on("h1",
-                     "cd " + quoted(into.path()) + " && echo " + quoted(file) + " | " + prog("ftclient") +
-                         " 192.0.2.2 " + std::to_string(port),
-                     timeout);
+    const std::string host = args.at(0);
+    args.insert(args.begin(), "link");
+    Outcome link = net.run(args);
+    EXPECT_EQ(link.status.describe(), "exit 0") << link.err;
+    EXPECT_THAT(link.out, ContainsRegex(host + " .* " + column + "\n"));
+}
+
+// A file of random bytes served by ftserver on h2.
+struct ServedFile {
+    ServedFile(const LabNet &net, size_t size)
+        : data(random_bytes(size, 5)), server(serve(net, dir, data)), port(server.wait_for_port())
+    {
+    }
+    TempDir dir;
+    std::string data;
+    Process server;
+    int port;
+
+private:
+    static Process serve(const LabNet &net, const TempDir &dir, const std::string &data)
+    {
+        write_file(dir / "file", data);
+        return net.start("h2", "ftserver", {"-d", dir.path(), "0"});
+    }
+};
+
+// ftclient on h1 fetches the file; checks the copy, returns the seconds it took.
+double copy_to_h1(const LabNet &net, const ServedFile &f)
+{
+    TempDir into;
+    auto t0 = std::chrono::steady_clock::now();
+    Outcome o = net.sh_on("h1",
+                          "cd " + quoted(into.path()) + " && echo file | " + prog("ftclient") +
+                              " 192.0.2.2 " + std::to_string(f.port),
+                          40s);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(o.status.describe(), "exit 0") << o.err;
+    EXPECT_TRUE(read_file(into / "file") == f.data) << "the copy differs";
+    return seconds;
 }
 
 }  // namespace
@@ -37,21 +72,10 @@ TEST(LabnetLink, RateOf8MbitMakesA4MiBTransferTakeAtLeastAbout4Seconds)
     REQUIRE_ROOT();
     LabNet net("rate", 2);
     ASSERT_TRUE(net.is_up()) << net.up().err;
-    Outcome link = net.run({"link", "h2", "rate", "8mbit"});
-    EXPECT_EQ(link.status.describe(), "exit 0") << link.err;
-    EXPECT_THAT(link.out, ContainsRegex("h2 .* 1500 +rate 8Mbit\n"));
-
-    TempDir served, into;
-    const std::string data = random_bytes(4 << 20, 8);
-    write_file(served / "four", data);
-    Process srv = net.start("h2", "ftserver", {"-d", served.path(), "0"});
-    int port = srv.wait_for_port();
-    ASSERT_GT(port, 0);
-    auto t0 = std::chrono::steady_clock::now();
-    Outcome o = fetch(net, port, "four", into, 40s);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_EQ(o.status.describe(), "exit 0") << o.err;
-    EXPECT_TRUE(read_file(into / "four") == data) << "the copy differs";
+    expect_link(net, {"h2", "rate", "8mbit"}, "1500 +rate 8Mbit");
+    ServedFile f(net, 4 << 20);
+    ASSERT_GT(f.port, 0);
+    double seconds = copy_to_h1(net, f);
     // 4 MiB is 33.5 Mbit: 4.2 s at 8 Mbit/s, less 20% for the bucket's burst
     // and the clocks.  Never an upper bound.
     EXPECT_GE(seconds, 0.8 * (4 << 20) * 8 / 8e6) << "a link of 8 Mbit/s carried 4 MiB in " << seconds << " s";
@@ -62,20 +86,11 @@ TEST(LabnetLink, LossOf10PercentStillCopiesByteExactAndTcpviewCountsRetransmissi
     REQUIRE_ROOT();
     LabNet net("loss", 2);
     ASSERT_TRUE(net.is_up()) << net.up().err;
-    Outcome link = net.run({"link", "h2", "loss", "10"});
-    EXPECT_EQ(link.status.describe(), "exit 0") << link.err;
-    EXPECT_THAT(link.out, ContainsRegex("h2 .* 1500 +loss 10%\n"));
-
-    TempDir served, into;
-    const std::string data = random_bytes(512 << 10, 10);
-    write_file(served / "lossy", data);
-    Process srv = net.start("h2", "ftserver", {"-d", served.path(), "0"});
-    int port = srv.wait_for_port();
-    ASSERT_GT(port, 0);
-    Capture cap(net, "h2", "port " + std::to_string(port));
-    Outcome o = fetch(net, port, "lossy", into, 40s);
-    EXPECT_EQ(o.status.describe(), "exit 0") << o.err;
-    EXPECT_TRUE(read_file(into / "lossy") == data) << "the copy differs";
+    expect_link(net, {"h2", "loss", "10"}, "1500 +loss 10%");
+    ServedFile f(net, 512 << 10);
+    ASSERT_GT(f.port, 0);
+    Capture cap(net, "h2", "port " + std::to_string(f.port));
+    copy_to_h1(net, f);
 
     std::string seen = cap.stop();
     // About 360 data segments, a tenth of them (or their ACKs) lost: the
@@ -91,9 +106,7 @@ TEST(LabnetLink, ResetGivesTheLinkBackAsUpMadeIt)
     REQUIRE_ROOT();
     LabNet net("reset", 2);
     ASSERT_TRUE(net.is_up()) << net.up().err;
-    Outcome shaped = net.run({"link", "h1", "rate", "10mbit", "mtu", "1400", "loss", "1"});
-    EXPECT_EQ(shaped.status.describe(), "exit 0") << shaped.err;
-    EXPECT_THAT(shaped.out, ContainsRegex("h1 .* 1400 +rate 10Mbit, loss 1%\n"));
+    expect_link(net, {"h1", "rate", "10mbit", "mtu", "1400", "loss", "1"}, "1400 +rate 10Mbit, loss 1%");
     EXPECT_THAT(net.sh_on("h1", "tc qdisc show dev eth0").out, HasSubstr("tbf"));
     // The SYN now offers 1400 - 40.
     Process srv = net.start("h2", "echoserv", {"--addr", "0.0.0.0", "--port", "0"});
@@ -102,9 +115,7 @@ TEST(LabnetLink, ResetGivesTheLinkBackAsUpMadeIt)
     net.sh_on("h1", "echo hi | " + prog("linecli") + " --addr 192.0.2.2 --port " + std::to_string(port));
     EXPECT_THAT(cap.stop(), HasSubstr("client mss 1360"));
 
-    Outcome reset = net.run({"link", "h1", "reset"});
-    EXPECT_EQ(reset.status.describe(), "exit 0") << reset.err;
-    EXPECT_THAT(reset.out, ContainsRegex("h1 .* 1500 +-\n"));
+    expect_link(net, {"h1", "reset"}, "1500 +-");
     EXPECT_THAT(net.sh_on("h1", "tc qdisc show dev eth0").out, Not(HasSubstr("tbf")));
     EXPECT_THAT(net.run({"hosts"}).out, Not(HasSubstr("loss")));
 }
@@ -114,7 +125,7 @@ TEST(LabnetLink, WithoutNftablesUpWorksAndOnlyLossSaysWhatToInstall)
     REQUIRE_ROOT();
     // A PATH with every tool labnet uses except nft.
     TempDir bin;
-    Outcome linked = sh("for t in ip tc awk sed mkdir rm cat sysctl tr sleep id grep; do "
+    Outcome linked = sh("for t in ip tc awk sed mkdir rm tr sleep sysctl; do "
                         "p=$(command -v $t) && ln -s \"$p\" " + quoted(bin.path()) + "/$t; done; true");
     ASSERT_EQ(linked.status.describe(), "exit 0") << linked.err;
     const std::string name = unique_name("nonft");

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <regex>
 
 using namespace socklab::test;
 using ::testing::ContainsRegex;
@@ -232,4 +233,25 @@ TEST(LabnetTool, UsageForWrongArgumentsAndHelp)
     Outcome bad_name = run_to_end({labnet_path(), "-n", "a/b", "up"});
     EXPECT_EQ(bad_name.status.describe(), "exit 1");
     EXPECT_THAT(bad_name.err, HasSubstr("-n NAME: letters, digits"));
+}
+
+TEST(LabnetLabs, SumAndLotteryServersOnH2ServeClientsOnH1)
+{
+    REQUIRE_ROOT();
+    LabNet net("labs", 2);
+    ASSERT_TRUE(net.is_up()) << net.up().err;
+
+    Process sum = net.start("h2", "tcpserv08", {"0"});
+    std::string sum_port = std::to_string(sum.wait_for_port());
+    Outcome added = net.sh_on("h1", "printf '2 5\\n-3 3\\n' | " + prog("tcpcli08") + " 192.0.2.2 " + sum_port);
+    EXPECT_EQ(added.status.describe(), "exit 0") << added.err;
+    EXPECT_EQ(added.out, "7\n0\n");
+
+    Process lottery = net.start("h2", "LotteryServer", {"-s", "1", "0"});
+    std::string lottery_port = std::to_string(lottery.wait_for_port());
+    Outcome played = net.sh_on("h1", "printf '0\\n2\\n' | " + prog("LotteryClient") + " 192.0.2.2 " + lottery_port);
+    EXPECT_EQ(played.status.describe(), "exit 0") << played.err;
+    EXPECT_THAT(played.out, ContainsRegex("New number generated: [0-9]+"));
+    EXPECT_THAT(lottery.wait_for_line(std::regex("192\\.0\\.2\\.1")).value_or(""), HasSubstr("192.0.2.1"))
+        << "the server names the client's host";
 }
