@@ -6,6 +6,15 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# tftpd-hpa and openbsd-inetd would start system-wide daemons on port 69 and
+# friends; the kit runs its own copies on private loopback ports, so keep the
+# packages' services from starting (Debian's policy-rc.d convention).
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod 755 "$POLICY"
+    trap '$SUDO rm -f "$POLICY"' EXIT
+fi
 # One package (or one family) per line, each with why it is here.
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake make pkg-config g++ clang \
