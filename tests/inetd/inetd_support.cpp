@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <pwd.h>
+
 #include <fstream>
 
 namespace socklab::test {
@@ -77,6 +79,12 @@ std::map<int, int> Tinyinetd::wait_for_services(size_t count)
             ports[a->first] = a->second;
     }
     return ports;
+}
+
+std::string me()
+{
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "root";
 }
 
 std::string server(const std::string &name) { return program_path(name); }

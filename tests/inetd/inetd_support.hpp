@@ -52,6 +52,10 @@ private:
 // Parses one tinyinetd announcement: (line, port), or nullopt.
 std::optional<std::pair<int, int>> parse_announcement(const std::string &text);
 
+// The name of the user running the test: the user field of CONF lines
+// for external servers, which only root may run as someone else.
+std::string me();
+
 // The path of a built program, for a CONF line.
 std::string server(const std::string &name);
 

@@ -42,7 +42,7 @@ void expect_daytime_and_peer_logged(int port, SyslogReceiver &log)
 TEST(SuperServers, DaytimeinetdUnderTinyinetd)
 {
     SyslogReceiver log;
-    Tinyinetd inetd("127.0.0.1:0 stream tcp nowait nobody " + server("daytimeinetd") + " daytimeinetd\n", log);
+    Tinyinetd inetd("127.0.0.1:0 stream tcp nowait " + me() + " " + server("daytimeinetd") + " daytimeinetd\n", log);
     auto port = inetd.wait_for_services(1);
     ASSERT_EQ(port.count(1), 1u);
     expect_daytime_and_peer_logged(port[1], log);
