@@ -27,6 +27,15 @@ std::string conf_of(const std::vector<std::string> &rests)
     return text;
 }
 
+// Lines 1 to 5: echo, discard, daytime, chargen, time, built in.
+std::vector<std::string> every_internal(const std::string &type_proto_wait)
+{
+    std::vector<std::string> rests;
+    for (const char *name : {"echo", "discard", "daytime", "chargen", "time"})
+        rests.push_back(type_proto_wait + " nobody internal " + name);
+    return rests;
+}
+
 // RFC 864's pattern: line k is 72 characters from ' ' + k, cyclic over 95.
 std::string chargen_lines(unsigned from, unsigned count)
 {
@@ -71,10 +80,7 @@ std::string uid_line(pid_t pid)
 TEST(Tinyinetd, InternalServicesOverTcp)
 {
     SyslogReceiver log;
-    Tinyinetd inetd(conf_of({"stream tcp nowait nobody internal echo", "stream tcp nowait nobody internal discard",
-                             "stream tcp nowait nobody internal daytime", "stream tcp nowait nobody internal chargen",
-                             "stream tcp nowait nobody internal time"}),
-                    log);
+    Tinyinetd inetd(conf_of(every_internal("stream tcp nowait")), log);
     auto port = inetd.wait_for_services(5);
     ASSERT_EQ(port.size(), 5u);
 
@@ -102,10 +108,7 @@ TEST(Tinyinetd, InternalServicesOverTcp)
 TEST(Tinyinetd, InternalServicesOverUdp)
 {
     SyslogReceiver log;
-    Tinyinetd inetd(conf_of({"dgram udp wait nobody internal echo", "dgram udp wait nobody internal discard",
-                             "dgram udp wait nobody internal daytime", "dgram udp wait nobody internal chargen",
-                             "dgram udp wait nobody internal time"}),
-                    log);
+    Tinyinetd inetd(conf_of(every_internal("dgram udp wait")), log);
     auto port = inetd.wait_for_services(5);
     ASSERT_EQ(port.size(), 5u);
 
