@@ -153,9 +153,12 @@ void become_user(const ServiceConf &c)
 
 // The child's side of one connection (or, for `wait`, of the lent
 // socket): what the book's figure 13.7 shows inetd doing.
-[[noreturn]] void run_server(const Service &s, int fd)
+[[noreturn]] void run_server(const Services &services, const Service &s, int fd)
 {
     const ServiceConf &c = s.conf;
+    for (const auto &other : services)  // a built-in never execs: close-on-exec alone would leave them open
+        if (other->fd >= 0 && other->fd != fd)
+            close(other->fd);
     sigprocmask(SIG_SETMASK, &original_mask, nullptr);  // the server gets the signals tinyinetd blocks
     signal(SIGHUP, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
@@ -181,13 +184,13 @@ void become_user(const ServiceConf &c)
 }
 
 // fork, and run the server in the child; the child's pid, or -1.
-pid_t spawn(const Service &s, int fd)
+pid_t spawn(const Services &services, const Service &s, int fd)
 {
     pid_t pid = fork();
     if (pid < 0)
         err_ret("%s: fork error", s.conf.label().c_str());
     else if (pid == 0)
-        run_server(s, fd);
+        run_server(services, s, fd);
     return pid;
 }
 
@@ -232,14 +235,14 @@ void answer_datagram(Service &s)
 }
 
 // A service's socket is readable: serve it.
-void serve(Service &s)
+void serve(const Services &services, Service &s)
 {
     if (over_rate(s))
         return;
     if (s.conf.socktype == SOCK_DGRAM && s.conf.internal != nullptr) {
         answer_datagram(s);
     } else if (s.conf.wait) {  // lend the socket itself, until that server exits
-        s.lent_to = spawn(s, s.fd);
+        s.lent_to = spawn(services, s, s.fd);
         if (s.lent_to < 0)
             s.lent_to = 0;
     } else {
@@ -249,7 +252,7 @@ void serve(Service &s)
         if (s.conf.internal != nullptr && !s.conf.internal->forks)
             s.conf.internal->stream(connfd);  // daytime, time: one write, no fork
         else
-            spawn(s, connfd);
+            spawn(services, s, connfd);
         close(connfd);  // the child has its own copy
     }
 }
@@ -423,7 +426,7 @@ int main(int argc, char **argv)
         }
         for (auto &s : services)
             if (nready > 0 && s->fd >= 0 && FD_ISSET(s->fd, &rset))
-                serve(*s);
+                serve(services, *s);
         resume_paused(services);
     }
 }

@@ -58,13 +58,23 @@ SyslogReceiver::SyslogReceiver()
     }
     chmod(path.c_str(), 0666);  // a daemon that became nobody can still send
     chmod(dir_.c_str(), 0755);
-    int big = 1 << 20;  // a flood's log lines must not be dropped
-    setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        ADD_FAILURE() << "pipe: " << strerror(errno);
+        return;
+    }
+    stop_read_ = unp::Fd(fds[0]);
+    stop_write_ = unp::Fd(fds[1]);
     path_ = path;
+    reader_ = std::thread([this] { read_loop(); });
 }
 
 SyslogReceiver::~SyslogReceiver()
 {
+    if (reader_.joinable()) {
+        (void) !write(stop_write_.get(), "x", 1);
+        reader_.join();
+    }
     fd_.reset();
     if (!path_.empty())
         unlink(path_.c_str());
@@ -72,44 +82,47 @@ SyslogReceiver::~SyslogReceiver()
         rmdir(dir_.c_str());
 }
 
-void SyslogReceiver::drain(Millis wait)
+void SyslogReceiver::read_loop()
 {
-    if (!fd_)
-        return;
-    pollfd p{fd_.get(), POLLIN, 0};
-    int timeout = static_cast<int>(wait.count());
-    while (poll(&p, 1, timeout) > 0) {
+    pollfd p[2] = {{fd_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
+    while (poll(p, 2, -1) >= 0 && !(p[1].revents & POLLIN)) {
+        if (!(p[0].revents & POLLIN))
+            continue;
         char buf[8192];
-        ssize_t n = recv(fd_.get(), buf, sizeof buf, 0);
+        ssize_t n = recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
         if (n <= 0)
-            break;
+            continue;
         std::string text(buf, static_cast<size_t>(n));
-        if (auto line = parse_syslog_line(text))
-            lines_.push_back(*line);
-        else
-            lines_.push_back(SyslogLine{.message = "(unparsed) " + text, .raw = text});
-        timeout = 0;  // then only what is already queued
+        SyslogLine line;
+        if (auto parsed = parse_syslog_line(text)) {
+            line = *parsed;
+        } else {
+            line.message = "(unparsed) " + text;
+            line.raw = text;
+        }
+        std::lock_guard lock(mutex_);
+        lines_.push_back(std::move(line));
+        arrived_.notify_all();
     }
 }
 
 std::optional<SyslogLine> SyslogReceiver::wait_for(const std::regex &pattern, Millis timeout)
 {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_lock lock(mutex_);
     for (;;) {
         for (; next_ < lines_.size(); next_++) {
             if (std::regex_search(lines_[next_].message, pattern))
                 return lines_[next_++];
         }
-        auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
+        if (arrived_.wait_until(lock, deadline) == std::cv_status::timeout && next_ == lines_.size())
             return std::nullopt;
-        drain(std::min(left, Millis(100)));
     }
 }
 
-const std::vector<SyslogLine> &SyslogReceiver::lines()
+std::vector<SyslogLine> SyslogReceiver::lines()
 {
-    drain(Millis(0));
+    std::lock_guard lock(mutex_);
     return lines_;
 }
 

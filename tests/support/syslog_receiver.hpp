@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A syslog daemon small enough for a test: a unix datagram socket at a
-// fresh path that collects the lines daemons send to it.
+// fresh path that collects the lines daemons send to it.  A thread reads
+// the socket all the time, as a real syslog does: a unix datagram socket
+// queues only a few datagrams (net.unix.max_dgram_qlen, 10 by default),
+// and a daemon logging to a full one blocks in send().
 //
 // Daemons of the kit log there when their environment holds env() (the
 // variable SOCKLAB_SYSLOG_SOCKET that libunp's daemon_openlog honours; see
@@ -12,9 +15,12 @@
 
 #include "process.hpp"
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace socklab::test {
@@ -47,17 +53,21 @@ public:
     // The first line not yet returned by wait_for whose message matches
     // pattern (search), waiting for more until the deadline; nullopt then.
     std::optional<SyslogLine> wait_for(const std::regex &pattern, Millis timeout = kDefaultTimeout);
-    // Everything received so far (reads what is queued first).
-    const std::vector<SyslogLine> &lines();
+    // Everything received so far.
+    std::vector<SyslogLine> lines();
     // All lines so far, one per line, for failure messages.
     std::string dump();
 
 private:
-    void drain(Millis wait);  // reads queued datagrams, waiting up to wait for the first
+    void read_loop();  // the thread: until stop_ is written to
     unp::Fd fd_;
+    unp::Fd stop_read_, stop_write_;  // a pipe that ends read_loop
     std::string dir_, path_;
-    std::vector<SyslogLine> lines_;
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<SyslogLine> lines_;  // guarded by mutex_
     size_t next_ = 0;  // lines before this were returned by wait_for or skipped
+    std::thread reader_;
 };
 
 // Ends a detached daemon and whatever it started: the daemon left the
