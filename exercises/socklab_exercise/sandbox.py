@@ -145,6 +145,9 @@ def base_env(**extra):
     """The environment a sandboxed step gets: nothing of the grader's."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
            "LANG": "C.UTF-8", "GTEST_COLOR": "no"}
+    # A sanitized kit's checks and programs read their options from these.
+    env.update({k: v for k, v in os.environ.items()
+                if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")})
     env.update(extra)
     return env
 

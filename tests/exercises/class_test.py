@@ -15,6 +15,7 @@
             what happened.
   weights   --weights and a definition's Weight: lines change the totals.
   keys      generate --keys puts the answer keys there and nowhere else.
+  refuse    without bwrap the grader refuses; --no-sandbox warns loudly.
 
 usage: class_test.py STEP --kit-build B --work DIR
 The hostile step needs bubblewrap's sandbox (it skips, exit 77, without).
@@ -348,15 +349,37 @@ def step_keys(work, kit_build):
     print("keys: only where asked")
 
 
+def step_refuse(work, kit_build):
+    """No bwrap on PATH: the grader refuses student code; --no-sandbox runs
+    it, and warns."""
+    root = os.path.join(work, "refuse")
+    shutil.rmtree(root, ignore_errors=True)
+    empty = os.path.join(root, "empty-path")
+    os.makedirs(empty)
+    folder = make(root, "alice", ["--def", SAMPLE])
+    env = dict(os.environ, PATH=empty)
+    run = lambda *args: subprocess.run([sys.executable, TOOL, "grade", "--kit-build", kit_build, *args],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                       timeout=300)
+    r = run(folder)
+    check(r.returncode == 2 and "refusing to run student code" in r.stderr and "bwrap" in r.stderr,
+          f"no refusal without bwrap: exit {r.returncode}\n{r.stderr}")
+    check("Grading" not in r.stdout, "graded anyway")
+    r = run("--no-sandbox", "--kit-programs", "--def", SAMPLE)
+    check(r.returncode == 0, f"--no-sandbox: exit {r.returncode}\n{r.stdout}{r.stderr}")
+    check("WARNING: --no-sandbox" in r.stderr and "runs as YOU" in r.stderr, f"no loud warning:\n{r.stderr}")
+    print("refuse: no sandbox, no grading; --no-sandbox warns")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("step", choices=["class", "hostile", "weights", "keys"])
+    p.add_argument("step", choices=["class", "hostile", "weights", "keys", "refuse"])
     p.add_argument("--kit-build", required=True)
     p.add_argument("--work", required=True)
     a = p.parse_args()
     try:
         return {"class": step_class, "hostile": step_hostile, "weights": step_weights,
-                "keys": step_keys}[a.step](a.work, a.kit_build) or 0
+                "keys": step_keys, "refuse": step_refuse}[a.step](a.work, a.kit_build) or 0
     except AssertionError as e:
         print(f"FAILED: {e}", file=sys.stderr)
         return 1
