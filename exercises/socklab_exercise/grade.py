@@ -87,7 +87,9 @@ class Checker:
         submission's build read-only at /tmp/submission/build."""
         os.makedirs(scratch)
         self.sandbox.give(scratch)
-        env = base_env()
+        # Its temporary files on disk, in its own folder: the private /tmp
+        # is a small tmpfs, and the kit's checks copy files of gigabytes.
+        env = base_env(TMPDIR=INSIDE)
         readonly = []
         where = INSIDE if self.sandbox.enabled else scratch
         for name, path in programs.items():

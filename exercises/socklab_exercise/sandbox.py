@@ -58,7 +58,8 @@ class Limits:
     cpu: int = 60                 # CPU seconds per process (RLIMIT_CPU)
     address_space: int = 4 << 30  # bytes (RLIMIT_AS); 0: none (ASan reserves terabytes)
     processes: int = 128          # RLIMIT_NPROC, counted in the sandbox's own user namespace
-    file_size: int = 64 << 20     # bytes per file written (RLIMIT_FSIZE)
+    file_size: int = 8 << 30      # bytes per file written (RLIMIT_FSIZE): the kit's
+                                  # filetransfer checks copy a 4 GiB file
     open_files: int = 256         # RLIMIT_NOFILE
     tmp_size: int = 256 << 20     # the private /tmp
     output: int = 4 << 20         # bytes of output the grader reads before it stops the step
@@ -69,13 +70,6 @@ class Limits:
         if self.address_space:
             args.append(f"--as={self.address_space}")
         return args + ["--"]
-
-    def describe(self):
-        mib = 1 << 20
-        return (f"{self.cpu} s CPU, "
-                + (f"{self.address_space // mib} MiB address space, " if self.address_space else "")
-                + f"{self.processes} processes, files of {self.file_size // mib} MiB, "
-                f"{self.open_files} open files, {self.output // mib} MiB of output")
 
 
 @dataclass

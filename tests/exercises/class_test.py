@@ -208,8 +208,8 @@ def hostile_fills(outside, key, origin):
         "write-run": ({"a": w(f"{outside}/run-write") + w(f"{origin}/run-write") + socket_a}, ""),
         "write-build": ({}, f'execute_process(COMMAND sh -c "echo escaped > {outside}/configure-write; '
                             f'echo escaped > {origin}/configure-write")\n'
-                            f'add_custom_command(TARGET exsample_server POST_BUILD COMMAND sh -c '
-                            f'"echo escaped > {outside}/build-write || true")\n'),
+                            f'add_custom_command(TARGET exsample_server POST_BUILD\n'
+                            f'  COMMAND touch {outside}/build-write {origin}/build-write VERBATIM)\n'),
         "read-key": ({"f": f'{{ FILE *k = fopen("{key}", "r"); char s[200];\n'
                            '  if (k && fgets(s, sizeof s, k)) printf("key: %s", s);\n'
                            '  else printf("no key: %s\\n", strerror(errno)); fflush(stdout); }\n' + socket_f}, ""),
