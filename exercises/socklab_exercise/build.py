@@ -19,14 +19,16 @@ CMakeLists.txt is the exercise's), so nothing it built can be tampered with.
 """
 
 import hashlib
+import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 
-from . import runner
+from . import sandbox
 from .sandbox import INSIDE, base_env
 
 SRC, BUILD = f"{INSIDE}/src", f"{INSIDE}/build"
@@ -80,32 +82,51 @@ class Builder:
         if not self.sandbox.enabled:  # the same paths, without the sandbox's binding
             cmd = [a.replace(INSIDE, work) for a in cmd]
         with self.slots:
-            return runner.run(cmd, deadline - time.monotonic(), log_path=os.path.join(work, log_name),
+            return sandbox.run(self.sandbox, cmd, deadline - time.monotonic(), log_path=os.path.join(work, log_name),
                               cap=self.sandbox.limits.output)
 
     def template(self, d, given):
-        """The exercise's configured tree (configured on first use)."""
+        """The exercise's configured tree: configured on first use, and kept
+        in the kit's build tree (exercises/configured/<hash>) for the next
+        run while the CMakeLists.txt and the compilers stay the same."""
         with self.lock:
             if d.name in self.templates:
                 return self.templates[d.name]
-            work = os.path.join(self.workarea, "configured", d.name)
-            shutil.rmtree(work, ignore_errors=True)
-            os.makedirs(os.path.join(work, "src"))
-            # The programs' sources only need to exist for CMake: each
-            # submission brings its own.
+            args = self.configure_args()
             placeholders = {os.path.basename(s): "" for p in d.programs for s in p.sources}
-            for name, text in dict(placeholders, **given).items():
-                with open(os.path.join(work, "src", name), "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            os.makedirs(os.path.join(work, "build"))
-            self.sandbox.give(work)
-            r = self._sandboxed(work, self.configure_args(), time.monotonic() + self.timeout,
-                                "configure.log")
-            entry = work if r.returncode == 0 and not r.timed_out else None
-            if entry is None:
-                raise RuntimeError(f"configuring the exercise {d.name} failed:\n{r.output[-2000:]}")
-            self.templates[d.name] = entry
-            return entry
+            files = dict(placeholders, **given)
+            key = hashlib.sha256(json.dumps([args, sorted(files.items())]).encode()).hexdigest()[:16]
+            cache = os.path.join(self.kit_build, "exercises", "configured")
+            kept = os.path.join(cache, f"{d.name}-{key}")
+            if not os.path.exists(os.path.join(kept, "build", "Makefile")):
+                try:
+                    os.makedirs(cache, exist_ok=True)
+                    work = tempfile.mkdtemp(prefix=f"{d.name}-", dir=cache)
+                except OSError:  # a kit build tree we may not write: this run only
+                    work = kept = os.path.join(self.workarea, "configured", d.name)
+                self._configure_template(d, work, files, args)
+                if work != kept:
+                    try:
+                        os.rename(work, kept)
+                    except OSError:  # another grader was first: its tree is the same
+                        shutil.rmtree(work, ignore_errors=True)
+            self.templates[d.name] = kept
+            return kept
+
+    def _configure_template(self, d, work, files, args):
+        # The programs' sources only need to exist for CMake: each
+        # submission brings its own.
+        os.makedirs(os.path.join(work, "src"), exist_ok=True)
+        for name, text in files.items():
+            with open(os.path.join(work, "src", name), "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        os.makedirs(os.path.join(work, "build"), exist_ok=True)
+        os.chmod(work, 0o755)
+        self.sandbox.give(work)
+        r = self._sandboxed(work, args, time.monotonic() + self.timeout, "configure.log")
+        if r.returncode != 0 or r.timed_out:
+            shutil.rmtree(work, ignore_errors=True)
+            raise RuntimeError(f"configuring the exercise {d.name} failed:\n{r.output[-2000:]}")
 
     def program_key(self, d, src, program):
         """What a program's executable depends on: its files and every other
@@ -198,7 +219,8 @@ def build_errors(log):
     student's folder; make's own lines left out.  If none look like that
     (cmake failed), the log's last lines."""
     lines = [l.replace(SRC + "/", "") for l in log.splitlines()]
-    errors = [l for l in lines if re.search(r": (fatal )?error:|undefined reference|CMake Error", l)]
+    errors = [l for l in lines if re.search(r": (fatal )?error:|undefined reference|CMake Error"
+                                            r"|Read-only file system|Permission denied", l)]
     if not errors:
         errors = [l for l in lines if l.strip()][-6:]
     if len(errors) > 12:

@@ -155,7 +155,7 @@ def load_manifest(folder):
 
 
 def manifest_text(d):
-    lines = [f"# Written by socklab-exercise: what this folder is, for `socklab-exercise grade`.\n",
+    lines = ["# Written by socklab-exercise: what this folder is, for `socklab-exercise grade`.\n",
              f"Exercise: {d.name}\n", f"Definition: {d.path}\n", f"Suite: {d.suite}\n",
              f"Test: {d.test}\n"]
     lines += [f"Program: {p.name} {' '.join(os.path.basename(s) for s in p.sources)}\n"

@@ -61,6 +61,9 @@ def hints(check):
             ports = [n for n in numbers if 0 < n < 65536]
             if any(_swap16(a) == b and a != b for a in ports for b in ports):
                 found.add("port-order")
+    # The kit's checks say it in their own notes too ("printed part of an answer").
+    if re.search(r"\bpart of an? (answer|reply|line)|in pieces|cut short|short read", text, re.I):
+        found.add("short-read")
     if re.search(r"zombie|defunct", text, re.I):
         found.add("zombies")
     if "Address already in use" in text and "addr-in-use" not in found and not any(

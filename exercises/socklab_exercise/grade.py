@@ -14,12 +14,11 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 
-from . import runner
+from . import runner, sandbox
 from .build import build_errors
 from .sandbox import INSIDE, base_env
 from .summary import readable_name, summarize_failure
@@ -88,7 +87,9 @@ class Checker:
         submission's build read-only at /tmp/submission/build."""
         os.makedirs(scratch)
         self.sandbox.give(scratch)
-        env = base_env()
+        # Its temporary files on disk, in its own folder: the private /tmp
+        # is a small tmpfs, and the kit's checks copy files of gigabytes.
+        env = base_env(TMPDIR=INSIDE)
         readonly = []
         where = INSIDE if self.sandbox.enabled else scratch
         for name, path in programs.items():
@@ -107,10 +108,10 @@ class Checker:
         cmd = [test_bin, f"--gtest_filter={check.test}", f"--gtest_output=json:{where}/report.json",
                "--gtest_color=no"]
         if not self.sandbox.enabled:
-            env = dict(os.environ, **env, TMPDIR=scratch)
+            env = dict(os.environ, **dict(env, TMPDIR=scratch))
         cmd = self.sandbox.wrap(cmd, scratch, readonly=readonly, env=env)
         with self.slots:
-            r = runner.run(cmd, check.timeout, env=None if self.sandbox.enabled else env,
+            r = sandbox.run(self.sandbox, cmd, check.timeout, env=None if self.sandbox.enabled else env,
                            cwd=None if self.sandbox.enabled else scratch,
                            log_path=os.path.join(scratch, "output.log"), cap=self.sandbox.limits.output)
         check.seconds = r.seconds

@@ -84,7 +84,10 @@ def _untar(path, dest):
         for m in members:
             _safe_member(m.name)
         regular = [m for m in members if m.isreg() or m.isdir()]
-        t.extractall(dest, members=regular, filter="data")
+        # Python's own "data" filter where it has one (3.11.4 on); the
+        # members are checked above either way.
+        extra = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        t.extractall(dest, members=regular, **extra)
 
 
 def _copy_folder(path, dest):

@@ -33,11 +33,15 @@ class Result:
             return "output limit: it printed more than the grader reads, stopped"
         if self.timed_out:
             return "time limit: still running at the deadline, stopped"
-        if self.returncode < 0:
-            name = signal.Signals(-self.returncode).name if -self.returncode in signal.valid_signals() else ""
+        # Killed by a signal: negative, or (bwrap passes its child's end on
+        # as a shell does) 128 + the signal.
+        signo = -self.returncode if self.returncode < 0 else (
+            self.returncode - 128 if 128 < self.returncode < 160 else 0)
+        if signo:
+            name = signal.Signals(signo).name if signo in signal.valid_signals() else ""
             why = {"SIGXCPU": " (CPU time limit)", "SIGXFSZ": " (file size limit)",
                    "SIGKILL": " (killed)", "SIGSEGV": " (a crash)"}.get(name, "")
-            return f"killed by {name or -self.returncode}{why}"
+            return f"killed by {name or signo}{why}"
         return ""
 
 

@@ -87,6 +87,18 @@ def _equality(lines):
     else:
         out = [f"{_clip(e1)} is {_clip(_nice_value(v1 or e1))}",
                f"{_clip(e2)} is {_clip(_nice_value(v2 or e2))}   (expected them equal)"]
+    a, b = _nice_value(v1 or e1), _nice_value(v2 or e2)
+    if max(len(a), len(b)) > MAX_VALUE and a.startswith('"') and b.startswith('"'):
+        # Clipped, the two may look the same: say where they differ.
+        diff = first_difference(a, b)
+        if diff:
+            line, x, y = diff
+            first, second = (e1, e2) if not lit1 or lit2 else (e2, e1)
+            if lit1 != lit2:
+                x, y = (x, y) if lit1 else (y, x)
+                first, second = "expected", "got"
+            show = lambda v: _clip(repr(v)) if v is not None else "nothing more"
+            out += [f"first difference, line {line}:", f"  {first}: {show(x)}", f"  {second}: {show(y)}"]
     return out, rest
 
 

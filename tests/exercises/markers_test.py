@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..
 
 from socklab_exercise import markers  # noqa: E402
 from socklab_exercise.summary import readable_name, summarize_failure  # noqa: E402
+from socklab_exercise import feedback, grade, intake  # noqa: E402
 
 GOOD = """int main()
 {
@@ -172,6 +173,102 @@ class Report(unittest.TestCase):
         self.assertEqual(summarize_failure(msg), ['- expected has substring "bind error"',
                                                   '  got      ""   (p.stderr_text())',
                                                   "  the second server"])
+
+
+    def test_long_strings_say_where_they_differ(self):
+        same = "Command: New number\\n" * 12
+        msg = ("x.cpp:1\nExpected equality of these values:\n  out\n"
+               f'    Which is: "{same}Command: error: unknown command 16777216\\n"\n  want\n'
+               f'    Which is: "{same}Command: numbers: 4 11 36 0 0 0\\n"\n')
+        out = summarize_failure(msg)
+        self.assertIn("  first difference, line 13:", out)
+        self.assertIn("    out: 'Command: error: unknown command 16777216'", out)
+        self.assertIn("    want: 'Command: numbers: 4 11 36 0 0 0'", out)
+
+
+def failed(*failures, stopped=""):
+    c = grade.Check("Lab.X", "x", status="FAIL", failures=list(failures), stopped=stopped)
+    c.details = [l for f in failures for l in summarize_failure(f)]
+    return c
+
+
+class Hints(unittest.TestCase):
+    """Each known mistake's hint, from the failure GoogleTest reports."""
+
+    def test_byte_order(self):
+        msg = 'x.cpp:1\nExpected equality of these values:\n  reply\n    Which is: "error: unknown command 16777216"\n  "numbers: 0 0 0 0 0 0"\n'
+        self.assertEqual(feedback.hints(failed(msg)), ["byte-order"])
+
+    def test_short_read(self):
+        msg = 'x.cpp:1\nExpected equality of these values:\n  c.read_line()\n    Which is: "New num"\n  "New number generated: 17"\n'
+        self.assertEqual(feedback.hints(failed(msg)), ["short-read"])
+
+    def test_server_not_closing(self):
+        msg = 'x.cpp:1\nExpected equality of these values:\n  client.wait().describe()\n    Which is: "still running"\n  "exit 0"\n'
+        self.assertEqual(feedback.hints(failed(msg)), ["no-close"])
+        self.assertEqual(feedback.hints(failed(stopped="time limit: still running at the deadline, stopped")),
+                         ["no-close"])
+
+    def test_zombies(self):
+        self.assertEqual(feedback.hints(failed("x.cpp:1\nValue of: no_zombies()\n  Actual: false\nExpected: true\n3 zombies\n")),
+                         ["zombies"])
+
+    def test_port_in_host_order(self):
+        msg = "x.cpp:1\nExpected equality of these values:\n  listening_port\n    Which is: 14640\n  port\n    Which is: 12345\n"
+        self.assertEqual(feedback.hints(failed(msg)), ["port-order"])
+
+    def test_address_in_use(self):
+        unexpected = 'x.cpp:1\nExpected equality of these values:\n  err\n    Which is: "bind error: Address already in use"\n  ""\n'
+        self.assertEqual(feedback.hints(failed(unexpected)), ["addr-in-use"])
+        wanted = 'x.cpp:1\nExpected equality of these values:\n  err\n    Which is: ""\n  "bind error: Address already in use"\n'
+        self.assertEqual(feedback.hints(failed(wanted)), [])
+
+    def test_no_hint_for_a_plain_failure(self):
+        msg = 'x.cpp:1\nExpected equality of these values:\n  reply\n    Which is: "Ful"\n  "Full"\n'
+        self.assertEqual(feedback.hints(failed(msg)), ["short-read"])
+        msg = 'x.cpp:1\nExpected equality of these values:\n  reply\n    Which is: "Empty"\n  "Full"\n'
+        self.assertEqual(feedback.hints(failed(msg)), [])
+
+
+class Archives(unittest.TestCase):
+    """An archive never writes outside the grader's work area."""
+
+    def setUp(self):
+        import tempfile
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        import shutil
+        shutil.rmtree(self.tmp)
+
+    def test_zip_with_dotdot_is_refused(self):
+        import zipfile
+        path = os.path.join(self.tmp, "evil.zip")
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("../escaped.cpp", "int main() {}\n")
+        with self.assertRaises(intake.IntakeError) as cm:
+            intake.take_in(path, os.path.join(self.tmp, "out"))
+        self.assertIn("outside itself", str(cm.exception))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "escaped.cpp")))
+
+    def test_tar_with_absolute_path_is_refused_and_one_folder_is_unwrapped(self):
+        import io
+        import tarfile
+        evil = os.path.join(self.tmp, "evil.tar.gz")
+        with tarfile.open(evil, "w:gz") as t:
+            data = b"x"
+            info = tarfile.TarInfo("/tmp/escaped.cpp")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        with self.assertRaises(intake.IntakeError):
+            intake.take_in(evil, os.path.join(self.tmp, "out1"))
+        good = os.path.join(self.tmp, "good.tar.gz")
+        with tarfile.open(good, "w:gz") as t:
+            info = tarfile.TarInfo("alice/a.cpp")
+            info.size = 1
+            t.addfile(info, io.BytesIO(b"x"))
+        intake.take_in(good, os.path.join(self.tmp, "out2"))
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "out2")), ["a.cpp"])
 
 
 if __name__ == "__main__":
