@@ -36,14 +36,24 @@ privileges (Debian allows unprivileged user namespaces).  bwrap's own
 --uid as root would map the sandbox's user to root outside: not that.
 As another user, bwrap runs as that user.
 
+A kit or work area nobody cannot reach (a clone under /root, mode 0700):
+bwrap, already nobody, could not even look at it to bind it.  So, as
+root, each such folder is first bind-mounted onto an empty folder under a
+stage nobody can reach (/tmp/socklab-stage-*), in a mount namespace of the
+step's own (unshare(1) --mount, private propagation: the host never sees
+it, and it ends with the step), and bwrap binds it from there to its usual
+path.  Nothing is copied and no permission is changed.
+
 Where bwrap cannot run (not installed, user namespaces switched off),
 available() says why, and the grader refuses to run student code unless
 --no-sandbox.
 """
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 
 from . import runner
@@ -81,6 +91,7 @@ class Sandbox:
     kit: list = field(default_factory=list)
     hidden: list = field(default_factory=list)
     enabled: bool = True
+    stage: "Stage" = None
 
     def wrap(self, argv, private, readonly=(), cwd=INSIDE, env=None):
         """argv run inside the sandbox with `private` (a host folder) at
@@ -88,6 +99,20 @@ class Sandbox:
         bound read-only.  env: the whole environment inside."""
         if not self.enabled:
             return argv
+        if self.stage is None:
+            self.stage = Stage()
+        mounts = []  # (host folder, its stand-in under the stage), for unshare
+        def src(path):
+            stand_in = self.stage.stand_in(path)
+            if stand_in != path:
+                mounts.append((path, stand_in))
+            return stand_in
+        cmd = self._bwrap(src, private, readonly, cwd, env) + self.limits.prlimit() + argv
+        return self.stage.prefix(mounts) + cmd
+
+    def _bwrap(self, src, private, readonly, cwd, env):
+        """The setpriv + bwrap part of wrap(); src(host) names where bwrap
+        finds a host path."""
         cmd = []
         if os.geteuid() == 0:
             cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
@@ -99,19 +124,19 @@ class Sandbox:
             if os.path.isdir(path):
                 cmd += ["--tmpfs", path]
         for path in self.kit:  # back in view, read-only, wherever it lives
-            cmd += ["--ro-bind", path, path]
+            cmd += ["--ro-bind", src(path), path]
         for path in self.hidden:
             if os.path.isdir(path):
                 cmd += ["--tmpfs", path]
             elif os.path.exists(path):
                 cmd += ["--ro-bind", "/dev/null", path]
-        cmd += ["--bind", private, INSIDE]
+        cmd += ["--bind", src(private), INSIDE]
         for host, inside in readonly:
-            cmd += ["--ro-bind", host, inside]
+            cmd += ["--ro-bind", src(host), inside]
         cmd += ["--chdir", cwd, "--clearenv"]
         for key, value in sorted((env or {}).items()):
             cmd += ["--setenv", key, value]
-        return cmd + self.limits.prlimit() + argv
+        return cmd
 
     def give(self, path):
         """Makes a host folder the sandbox's to write in (nobody's, as root)."""
@@ -120,6 +145,62 @@ class Sandbox:
                 os.chown(root, NOBODY, NOBODY)
                 for name in files:
                     os.chown(os.path.join(root, name), NOBODY, NOBODY, follow_symlinks=False)
+
+
+def nobody_can_reach(path):
+    """True if user nobody may search every folder on the way to path and
+    read it (asked of the kernel, in a child that becomes nobody)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            os._exit(0 if os.access(path, os.R_OK | os.X_OK if os.path.isdir(path) else os.R_OK) else 1)
+        except BaseException:
+            os._exit(2)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+class Stage:
+    """Stand-ins for host paths nobody cannot reach (see the module's
+    comment): an empty folder or file per path under one folder of /tmp,
+    removed when the grader ends.  Not root, or reachable: the path itself."""
+
+    def __init__(self):
+        self.root = None
+        self.known = {}
+
+    def stand_in(self, path):
+        if os.geteuid() != 0:
+            return path
+        if path not in self.known:
+            self.known[path] = path if nobody_can_reach(path) else self._make(path)
+        return self.known[path]
+
+    def _make(self, path):
+        if self.root is None:
+            self.root = tempfile.mkdtemp(prefix="socklab-stage-")
+            os.chmod(self.root, 0o755)
+            atexit.register(shutil.rmtree, self.root, True)
+        stand_in = os.path.join(self.root, str(len(self.known)))
+        if os.path.isdir(path):
+            os.mkdir(stand_in, 0o755)
+        else:
+            open(stand_in, "w").close()
+        return stand_in
+
+    @staticmethod
+    def prefix(mounts):
+        """unshare + the bind mounts, before setpriv and bwrap; [] if none."""
+        if not mounts:
+            return []
+        script = ('while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 125; shift 2; done; '
+                  'shift; exec "$@"')
+        cmd = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script, "sh"]
+        for host, stand_in in mounts:
+            cmd += [host, stand_in]
+        return cmd + ["--"]
 
 
 def run(box, cmd, timeout, **kw):
