@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <syslog.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -330,7 +331,18 @@ TEST(Tinyinetd, UserFieldIsHonouredAsRootAndRefusedOtherwise)
     struct passwd *nobody = getpwnam("nobody");
     ASSERT_NE(nobody, nullptr);
     std::string uid = std::to_string(nobody->pw_uid);
-    Tinyinetd inetd(conf_of({"stream tcp nowait nobody " + server("echoinetd") + " echoinetd"}), log);
+    // nobody must be able to exec the server: the build tree may sit in a
+    // folder only root can enter (a clone under /root), so run a copy.
+    char dir[] = "/tmp/socklab-inetd-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    std::filesystem::permissions(dir, std::filesystem::perms(0755));
+    std::string echoinetd = std::string(dir) + "/echoinetd";
+    std::filesystem::copy_file(server("echoinetd"), echoinetd);
+    struct RemoveDir {
+        std::string path;
+        ~RemoveDir() { std::filesystem::remove_all(path); }
+    } remove_dir{dir};
+    Tinyinetd inetd(conf_of({"stream tcp nowait nobody " + echoinetd + " echoinetd"}), log);
     auto port = inetd.wait_for_services(1);
     ASSERT_EQ(port.size(), 1u);
     Client c(port[1]);
