@@ -9,11 +9,12 @@
 namespace udpft {
 
 bool send_file_block(int sockfd, const sockaddr *to, socklen_t tolen, int filefd, std::uint64_t size,
-                     std::uint32_t tid, std::uint32_t seq, bool again)
+                     std::size_t block, std::uint32_t tid, std::uint32_t seq, bool again)
 {
-    unsigned char buf[kDataHeader + kBlock];
-    std::uint64_t offset = static_cast<std::uint64_t>(seq - 1) * kBlock;
-    std::size_t len = offset >= size ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, size - offset));
+    unsigned char buf[kDataHeader + kMaxBlock];
+    block = std::clamp<std::size_t>(block, 1, kMaxBlock);
+    std::uint64_t offset = static_cast<std::uint64_t>(seq - 1) * block;
+    std::size_t len = offset >= size ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(block, size - offset));
     ssize_t n = len == 0 ? 0 : pread(filefd, buf + kDataHeader, len, static_cast<off_t>(offset));
     if (n != static_cast<ssize_t>(len)) {
         if (n >= 0)
@@ -27,8 +28,9 @@ bool send_file_block(int sockfd, const sockaddr *to, socklen_t tolen, int filefd
            errno == EINTR;
 }
 
-Sender::Sender(std::uint64_t size, std::uint16_t window, std::function<bool(std::uint32_t, bool)> send)
-    : last_(static_cast<std::uint32_t>(size / kBlock + 1)),
+Sender::Sender(std::uint64_t size, std::size_t block, std::uint16_t window,
+               std::function<bool(std::uint32_t, bool)> send)
+    : last_(static_cast<std::uint32_t>(size / block + 1)),
       window_(std::clamp<std::uint16_t>(window, 1, kMaxWindow)),
       send_(std::move(send)),
       flight_(window_)
@@ -110,8 +112,8 @@ void Sender::on_timeout(Clock::time_point now)
     deadline_ = now + rtt_.rto();
 }
 
-Receiver::Receiver(std::uint16_t window, std::function<bool(std::string_view)> write)
-    : window_(std::clamp<std::uint16_t>(window, 1, kMaxWindow)), write_(std::move(write))
+Receiver::Receiver(std::size_t block, std::uint16_t window, std::function<bool(std::string_view)> write)
+    : block_(block), window_(std::clamp<std::uint16_t>(window, 1, kMaxWindow)), write_(std::move(write))
 {
 }
 
@@ -124,7 +126,7 @@ bool Receiver::deliver(std::string_view bytes)
     stats_.bytes += bytes.size();
     stats_.blocks++;
     expected_++;
-    if (bytes.size() < kBlock)
+    if (bytes.size() < block_)
         complete_ = true;  // the short block: the end
     return true;
 }
@@ -137,8 +139,8 @@ std::uint32_t Receiver::on_data(std::uint32_t seq, std::uint8_t flags, std::stri
         stats_.duplicates++;  // already written: the ACK must have been lost
         return acked();
     }
-    if (seq >= expected_ + window_)
-        return acked();  // beyond the window: not ours to keep
+    if (seq >= expected_ + window_ || bytes.size() > block_)
+        return acked();  // beyond the window, or larger than agreed: not ours to keep
     if (seq > expected_) {
         if (!early_.emplace(seq, bytes).second)
             stats_.duplicates++;

@@ -43,14 +43,14 @@ struct Stats {
 // (nullptr on a connected socket).  False if the file is shorter than it
 // was or a call failed (errno says which).
 bool send_file_block(int sockfd, const sockaddr *to, socklen_t tolen, int filefd, std::uint64_t size,
-                     std::uint32_t tid, std::uint32_t seq, bool again);
+                     std::size_t block, std::uint32_t tid, std::uint32_t seq, bool again);
 
 class Sender {
 public:
     // send(seq, again) reads block seq and sends it (again: a copy sent
     // before); false if it cannot (the file shrank, a read failed): the
     // transfer then fails.
-    Sender(std::uint64_t size, std::uint16_t window, std::function<bool(std::uint32_t, bool)> send);
+    Sender(std::uint64_t size, std::size_t block, std::uint16_t window, std::function<bool(std::uint32_t, bool)> send);
 
     void start(Clock::time_point now);                      // the first window
     void on_ack(std::uint32_t seq, Clock::time_point now);  // any ACK of this transfer
@@ -87,7 +87,7 @@ private:
 class Receiver {
 public:
     // write(bytes) appends to the file; false on a write error.
-    Receiver(std::uint16_t window, std::function<bool(std::string_view)> write);
+    Receiver(std::size_t block, std::uint16_t window, std::function<bool(std::string_view)> write);
 
     // One DATA block: writes what is now in order and returns the ACK to
     // send (the last block in order so far).
@@ -101,6 +101,7 @@ public:
 private:
     bool deliver(std::string_view bytes);
     std::uint32_t expected_ = 1;  // the next block to write
+    std::size_t block_;
     std::uint16_t window_;
     std::function<bool(std::string_view)> write_;
     std::map<std::uint32_t, std::string> early_;  // arrived ahead of expected_
