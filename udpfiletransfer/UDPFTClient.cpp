@@ -293,19 +293,20 @@ bool receive(int sockfd, int tmpfd, const std::string &remote, const Options &op
             }
             rtt.timed_out();
             resent++;
-            send_dgram(sockfd, udpft::encode_ack(tid, rx.acked()));
+            send_dgram(sockfd, udpft::encode_ack(tid, rx.acked(), rx.sack()));
         } else if (p.type == udpft::kError) {
             why = error_text(p);
             break;
         } else if (p.type == udpft::kData) {
             tries = 0;
+            rtt.progressed();
             std::uint32_t ack = rx.on_data(p.seq, p.flags, p.body);
             if (rx.failed() || (rx.complete() && !flush())) {
                 why = std::string("write error: ") + strerror(errno);
                 send_dgram(sockfd, udpft::encode_error(tid, udpft::kServerError, "client cancelled: " + why));
                 break;
             }
-            send_dgram(sockfd, udpft::encode_ack(tid, ack));
+            send_dgram(sockfd, udpft::encode_ack(tid, ack, rx.sack()));
             if (rx.complete()) {
                 linger(sockfd, tid, rx, rtt, buf);
                 if (opt.verbose)
@@ -414,7 +415,7 @@ bool send_file(int sockfd, int fd, std::uint64_t size, const std::string &remote
         else if (p.type == udpft::kError)
             break;
         else if (p.type == udpft::kAck)
-            tx.on_ack(p.seq, Clock::now());
+            tx.on_ack(p.seq, p.sack, Clock::now());
     }
     if (tx.done()) {
         if (opt.verbose)

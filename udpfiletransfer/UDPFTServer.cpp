@@ -13,7 +13,7 @@
 // (Sender); a put receives it (Receiver) into a temporary file beside the
 // target, renamed only when the last block has arrived.  A client that
 // vanishes is forgotten: a get after 8 unanswered retransmissions, a put
-// after 5 s without a datagram (its temporary file removed).
+// after 10 s without a datagram (its temporary file removed).
 // Each transfer, and each datagram ignored, is logged on stderr.
 //
 // Observe: `sudo tcpdump -i lo -n udp port P`: a request, then DATA and
@@ -53,7 +53,9 @@ struct Transfer {
     bool finished = false;                  // put: renamed; re-ACKs duplicates until linger ends
 };
 
-constexpr auto kPutIdle = std::chrono::seconds(5);     // a put's client silent this long: gone
+// A put's client silent this long is gone: longer than the silence of a
+// client still within its retry budget (8 tries, RTO doubling to 2 s).
+constexpr auto kPutIdle = std::chrono::seconds(10);
 constexpr auto kLinger = std::chrono::seconds(2);      // a finished put answers duplicates this long
 constexpr std::size_t kMaxTransfers = 64;
 
@@ -235,13 +237,13 @@ void on_data(Transfer &t, const udpft::Packet &p, const std::string &key)
         t.finished = true;  // the final ACK goes only after the rename
         log_line(t.peer, "put", t.path, "ok " + stats_text(t.receiver->stats()));
     }
-    send_to(t.addr, t.addrlen, udpft::encode_ack(t.tid, ack));
+    send_to(t.addr, t.addrlen, udpft::encode_ack(t.tid, ack, t.receiver->sack()));
 }
 
 // An ACK of a get.
 void on_ack(Transfer &t, const udpft::Packet &p, const std::string &key)
 {
-    t.sender->on_ack(p.seq, Clock::now());
+    t.sender->on_ack(p.seq, p.sack, Clock::now());
     if (t.sender->failed()) {
         std::string why = std::string("server error: read: ") + strerror(errno);
         refuse(t.addr, t.addrlen, t.tid, udpft::kServerError, why);
@@ -361,7 +363,7 @@ void run_timers()
                 drop = true;
             }
         } else if (!t.finished) {
-            log_line(t.peer, "put", t.path, "gave up: the client sent nothing for 5 s (partial file removed)");
+            log_line(t.peer, "put", t.path, "gave up: the client sent nothing for 10 s (partial file removed)");
             refuse(t.addr, t.addrlen, t.tid, udpft::kTimedOut, "timed out");
             drop = true;
         } else {

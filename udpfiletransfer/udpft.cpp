@@ -74,9 +74,10 @@ std::optional<Packet> decode(std::span<const unsigned char> d, Malformed *why)
             return refuse(why, "DATA: bad length");
         return p;
     case kAck:
-        if (d.size() != 9)
+        if (d.size() != 13)
             return refuse(why, "ACK of the wrong size");
         p.seq = get32(&d[5]);
+        p.sack = get32(&d[9]);
         return p;
     case kError:
         if (d.size() < 8)
@@ -121,10 +122,11 @@ std::string encode_data(std::uint32_t tid, std::uint32_t seq, std::uint8_t flags
     return s;
 }
 
-std::string encode_ack(std::uint32_t tid, std::uint32_t seq)
+std::string encode_ack(std::uint32_t tid, std::uint32_t seq, std::uint32_t sack)
 {
     std::string s = header(kAck, tid);
     put32(s, seq);
+    put32(s, sack);
     return s;
 }
 

@@ -6,7 +6,8 @@
 //   RRQ   get: type=1 | tid u32 | window u16 | block u16 | flags u8 | len u16 | path
 //   WRQ   put: type=2 | tid u32 | window u16 | block u16 | flags u8 | len u16 | path
 //   DATA       type=3 | tid u32 | seq u32 | flags u8 | len u16 | len bytes (0..block)
-//   ACK        type=4 | tid u32 | seq u32          (every block <= seq arrived)
+//   ACK        type=4 | tid u32 | seq u32 | sack u32  (every block <= seq arrived;
+//                                                 bit i of sack: block seq+2+i too)
 //   ERROR      type=5 | tid u32 | code u8 | len u16 | text
 #ifndef UDPFT_HPP
 #define UDPFT_HPP
@@ -49,6 +50,7 @@ struct Packet {
     Type type{};
     std::uint32_t tid = 0;
     std::uint32_t seq = 0;        // DATA, ACK
+    std::uint32_t sack = 0;       // ACK
     std::uint16_t window = 1;     // RRQ, WRQ
     std::uint16_t block = 0;      // RRQ, WRQ
     std::uint8_t flags = 0;       // RRQ, WRQ, DATA
@@ -69,7 +71,7 @@ std::optional<Packet> decode(std::span<const unsigned char> dgram, Malformed *wh
 std::string encode_request(Type type, std::uint32_t tid, std::uint16_t window, std::uint16_t block,
                            std::uint8_t flags, std::string_view path);
 std::string encode_data(std::uint32_t tid, std::uint32_t seq, std::uint8_t flags, std::span<const unsigned char> bytes);
-std::string encode_ack(std::uint32_t tid, std::uint32_t seq);
+std::string encode_ack(std::uint32_t tid, std::uint32_t seq, std::uint32_t sack = 0);
 std::string encode_error(std::uint32_t tid, Code code, std::string_view text);
 
 // DATA header size: a block's datagram is kDataHeader + its length.

@@ -41,13 +41,14 @@ Sender::Sender(std::uint64_t size, std::size_t block, std::uint16_t window,
 
 bool Sender::send_block(std::uint32_t seq, Clock::time_point now)
 {
-    Flight &f = flight_[seq % window_];
+    Flight &f = slot(seq);
     bool again = seq < next_;
     if (again) {
         stats_.retransmissions++;
         f.copies++;
+        f.sent = now;
     } else {
-        f = {now, 1};
+        f = {now, 1, false};
     }
     if (!send_(seq, again))
         failed_ = true;
@@ -63,13 +64,36 @@ void Sender::fill(Clock::time_point now)
     }
 }
 
+// The next timer: the oldest copy in flight of a block not yet SACKed.
+void Sender::set_deadline()
+{
+    auto oldest = Clock::time_point::max();
+    for (std::uint32_t seq = base_; seq < next_; seq++)
+        if (!slot(seq).sacked)
+            oldest = std::min(oldest, slot(seq).sent);
+    deadline_ = oldest == Clock::time_point::max() ? Clock::now() + rtt_.rto() : oldest + rtt_.rto();
+}
+
+// A block sent once, with three SACKed blocks after it, is lost: resend it.
+void Sender::resend_lost(Clock::time_point now)
+{
+    int sacked_above = 0;
+    for (std::uint32_t seq = next_; seq-- > base_ && !failed_;) {
+        Flight &f = slot(seq);
+        if (f.sacked)
+            sacked_above++;
+        else if (sacked_above >= 3 && f.copies == 1)
+            send_block(seq, now);
+    }
+}
+
 void Sender::start(Clock::time_point now)
 {
     fill(now);
-    deadline_ = now + rtt_.rto();
+    set_deadline();
 }
 
-void Sender::on_ack(std::uint32_t seq, Clock::time_point now)
+void Sender::on_ack(std::uint32_t seq, std::uint32_t sack, Clock::time_point now)
 {
     if (done() || failed_)
         return;
@@ -79,37 +103,62 @@ void Sender::on_ack(std::uint32_t seq, Clock::time_point now)
     }
     if (seq + 1 < base_)
         return;  // an old ACK, overtaken by a later one
-    if (seq + 1 == base_) {
-        // The receiver is still missing base_: after three such ACKs it is
-        // surely lost, not late.
-        if (++dupacks_ == 3 && send_block(base_, now))
-            deadline_ = now + rtt_.rto();
-        return;
+    // A round trip is measured only on a block's first acknowledgement,
+    // and only if it was sent once (Karn): a block SACKed long ago and
+    // acknowledged in order only now, after a hole was repaired, would
+    // count the repair as round-trip time.
+    auto first_ack = [&](const Flight &f) {
+        if (f.copies == 1 && !f.sacked)
+            rtt_.measured(std::chrono::duration_cast<Micros>(now - f.sent));
+    };
+    bool progress = false;
+    if (seq + 1 > base_) {
+        first_ack(slot(seq));
+        base_ = seq + 1;
+        progress = true;
     }
-    const Flight &f = flight_[seq % window_];
-    if (f.copies == 1)  // Karn: only a block sent once gives a true round trip
-        rtt_.measured(std::chrono::duration_cast<Micros>(now - f.sent));
-    base_ = seq + 1;
-    dupacks_ = 0;
-    tries_ = 0;
+    for (std::uint32_t i = 0; i < 32; i++) {
+        std::uint32_t s = seq + 2 + i;
+        if ((sack >> i & 1) && s >= base_ && s < next_ && !slot(s).sacked) {
+            first_ack(slot(s));
+            slot(s).sacked = true;
+            progress = true;
+        }
+    }
+    if (progress) {
+        tries_ = 0;
+        rtt_.progressed();
+    }
+    resend_lost(now);
     fill(now);
-    deadline_ = now + rtt_.rto();
+    set_deadline();
 }
 
 void Sender::on_timeout(Clock::time_point now)
 {
     if (done() || failed_)
         return;
+    auto rto = rtt_.rto();
+    auto expired = [&](std::uint32_t seq) {
+        return !slot(seq).sacked && slot(seq).sent + rto <= now + std::chrono::milliseconds(1);
+    };
+    bool any = false;
+    for (std::uint32_t seq = base_; seq < next_ && !any; seq++)
+        any = expired(seq);
+    if (!any) {  // the RTO grew since the timer was set: not a timeout yet
+        set_deadline();
+        return;
+    }
     stats_.timeouts++;
     if (++tries_ > kMaxTries) {
         failed_ = true;
         return;
     }
     rtt_.timed_out();
-    for (std::uint32_t seq = base_; seq < next_; seq++)  // go back N: all in flight
-        if (!send_block(seq, now))
-            return;
-    deadline_ = now + rtt_.rto();
+    for (std::uint32_t seq = base_; seq < next_ && !failed_; seq++)
+        if (expired(seq))
+            send_block(seq, now);  // its timer ran out
+    set_deadline();
 }
 
 Receiver::Receiver(std::size_t block, std::uint16_t window, std::function<bool(std::string_view)> write)
@@ -129,6 +178,14 @@ bool Receiver::deliver(std::string_view bytes)
     if (bytes.size() < block_)
         complete_ = true;  // the short block: the end
     return true;
+}
+
+std::uint32_t Receiver::sack() const
+{
+    std::uint32_t map = 0;
+    for (auto it = early_.upper_bound(expected_); it != early_.end() && it->first <= expected_ + 32; ++it)
+        map |= 1u << (it->first - expected_ - 1);
+    return map;
 }
 
 std::uint32_t Receiver::on_data(std::uint32_t seq, std::uint8_t flags, std::string_view bytes)
