@@ -12,6 +12,8 @@
 // reads lines "get REMOTE [LOCAL]", "put LOCAL [REMOTE]" (or just "REMOTE
 // [LOCAL]" for a get) until an empty line or end of input.
 //   -w N  N blocks in flight (1..256); 1, stop-and-wait, is the default
+//   -b BYTES  bytes per block (1..32768; default 1024, which fits any
+//         link's MTU; larger blocks are IP-fragmented off loopback)
 //   -f    replace an existing file (local for get, remote for put)
 //   -v    one line per transfer: bytes, time, retransmissions, RTT, RTO
 //
@@ -42,6 +44,7 @@ using udpft::Clock;
 struct Options {
     bool put = false, force = false, verbose = false;
     std::uint16_t window = 1;
+    std::uint16_t block = udpft::kBlock;
 };
 
 // The temporary file being written, so a signal handler can remove it.
@@ -69,9 +72,9 @@ int main(int argc, char **argv)
     int sockfd = -1, c, e;
     Options opt;
     struct addrinfo hints, *res;
-    const char *usage = "usage: UDPFTClient [-p] [-v] [-f] [-w N] <IPaddress> <port> [<source> <destination>]";
+    const char *usage = "usage: UDPFTClient [-p] [-v] [-f] [-w N] [-b BYTES] <IPaddress> <port> [<source> <destination>]";
 
-    while ((c = getopt(argc, argv, "pvfw:h")) != -1) {
+    while ((c = getopt(argc, argv, "pvfw:b:h")) != -1) {
         switch (c) {
         case 'p': opt.put = true; break;
         case 'v': opt.verbose = true; break;
@@ -82,6 +85,14 @@ int main(int argc, char **argv)
             if (*end != '\0' || w < 1 || w > udpft::kMaxWindow)
                 err_quit("UDPFTClient: -w %s: a window is 1 to %d blocks", optarg, udpft::kMaxWindow);
             opt.window = static_cast<std::uint16_t>(w);
+            break;
+        }
+        case 'b': {
+            char *end = nullptr;
+            long b = strtol(optarg, &end, 10);
+            if (*end != '\0' || b < 1 || b > static_cast<long>(udpft::kMaxBlock))
+                err_quit("UDPFTClient: -b %s: a block is 1 to %zu bytes", optarg, udpft::kMaxBlock);
+            opt.block = static_cast<std::uint16_t>(b);
             break;
         }
         case 'h': printf("%s\n", usage); exit(0);
@@ -146,13 +157,15 @@ Event wait_packet(int sockfd, std::uint32_t tid, Clock::time_point deadline, std
         auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
         if (left <= 0)
             return Event::kTimeout;
-        struct pollfd pfd = {sockfd, POLLIN, 0};
-        int r = poll(&pfd, 1, static_cast<int>((left + 999) / 1000));
-        if (r < 0 && errno == EINTR)
+        // Take a datagram already waiting without a poll() first: one
+        // system call per block instead of two, under load.
+        ssize_t n = recv(sockfd, buf.data(), buf.size(), MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            struct pollfd pfd = {sockfd, POLLIN, 0};
+            if (poll(&pfd, 1, static_cast<int>((left + 999) / 1000)) == 0)
+                return Event::kTimeout;
             continue;
-        if (r == 0)
-            return Event::kTimeout;
-        ssize_t n = recv(sockfd, buf.data(), buf.size(), 0);
+        }
         if (n < 0) {
             why = errno == ECONNREFUSED ? "no server on that port (Connection refused)"
                                         : std::string("recv error: ") + strerror(errno);
@@ -259,11 +272,19 @@ bool receive(int sockfd, int tmpfd, const std::string &remote, const Options &op
     udpft::Rtt rtt;
     std::uint64_t resent = 0;
     auto start = Clock::now();
-    udpft::Receiver rx(opt.window, [tmpfd](std::string_view bytes) {
-        return writen(tmpfd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    // Blocks are written 1 MiB at a time, not 1 KiB: far fewer write()s.
+    std::string pending;
+    auto flush = [&] {
+        bool ok = writen(tmpfd, pending.data(), pending.size()) == static_cast<ssize_t>(pending.size());
+        pending.clear();
+        return ok;
+    };
+    udpft::Receiver rx(opt.block, opt.window, [&](std::string_view bytes) {
+        pending += bytes;
+        return pending.size() < (1u << 20) || flush();
     });
 
-    Event ev = ask(sockfd, tid, udpft::encode_request(udpft::kRrq, tid, opt.window, 0, remote), rtt, buf, p, why, resent);
+    Event ev = ask(sockfd, tid, udpft::encode_request(udpft::kRrq, tid, opt.window, opt.block, 0, remote), rtt, buf, p, why, resent);
     for (int tries = 0; ev != Event::kFailed;) {
         if (ev == Event::kTimeout) {  // nothing for a while: say again where we are
             if (++tries > udpft::kMaxTries) {
@@ -272,19 +293,20 @@ bool receive(int sockfd, int tmpfd, const std::string &remote, const Options &op
             }
             rtt.timed_out();
             resent++;
-            send_dgram(sockfd, udpft::encode_ack(tid, rx.acked()));
+            send_dgram(sockfd, udpft::encode_ack(tid, rx.acked(), rx.sack()));
         } else if (p.type == udpft::kError) {
             why = error_text(p);
             break;
         } else if (p.type == udpft::kData) {
             tries = 0;
+            rtt.progressed();
             std::uint32_t ack = rx.on_data(p.seq, p.flags, p.body);
-            if (rx.failed()) {
+            if (rx.failed() || (rx.complete() && !flush())) {
                 why = std::string("write error: ") + strerror(errno);
                 send_dgram(sockfd, udpft::encode_error(tid, udpft::kServerError, "client cancelled: " + why));
                 break;
             }
-            send_dgram(sockfd, udpft::encode_ack(tid, ack));
+            send_dgram(sockfd, udpft::encode_ack(tid, ack, rx.sack()));
             if (rx.complete()) {
                 linger(sockfd, tid, rx, rtt, buf);
                 if (opt.verbose)
@@ -370,7 +392,8 @@ bool send_file(int sockfd, int fd, std::uint64_t size, const std::string &remote
     udpft::Rtt rtt;
     std::uint64_t resent = 0;
     auto start = Clock::now();
-    std::string req = udpft::encode_request(udpft::kWrq, tid, opt.window, opt.force ? udpft::kForce : 0, remote);
+    std::string req = udpft::encode_request(udpft::kWrq, tid, opt.window, opt.block,
+                                            opt.force ? udpft::kForce : 0, remote);
     Event ev = ask(sockfd, tid, req, rtt, buf, p, why, resent);
     if (ev == Event::kPacket && p.type == udpft::kError)
         why = error_text(p);
@@ -378,8 +401,8 @@ bool send_file(int sockfd, int fd, std::uint64_t size, const std::string &remote
         err_msg("UDPFTClient: %s: %s", remote.c_str(), why.c_str());
         return false;
     }
-    udpft::Sender tx(size, opt.window, [sockfd, fd, size, tid](std::uint32_t seq, bool again) {
-        return udpft::send_file_block(sockfd, nullptr, 0, fd, size, tid, seq, again);
+    udpft::Sender tx(size, opt.block, opt.window, [sockfd, fd, size, tid, &opt](std::uint32_t seq, bool again) {
+        return udpft::send_file_block(sockfd, nullptr, 0, fd, size, opt.block, tid, seq, again);
     });
     tx.rtt() = rtt;
     tx.start(Clock::now());
@@ -392,7 +415,7 @@ bool send_file(int sockfd, int fd, std::uint64_t size, const std::string &remote
         else if (p.type == udpft::kError)
             break;
         else if (p.type == udpft::kAck)
-            tx.on_ack(p.seq, Clock::now());
+            tx.on_ack(p.seq, p.sack, Clock::now());
     }
     if (tx.done()) {
         if (opt.verbose)

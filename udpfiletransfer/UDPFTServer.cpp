@@ -13,7 +13,7 @@
 // (Sender); a put receives it (Receiver) into a temporary file beside the
 // target, renamed only when the last block has arrived.  A client that
 // vanishes is forgotten: a get after 8 unanswered retransmissions, a put
-// after 5 s without a datagram (its temporary file removed).
+// after 10 s without a datagram (its temporary file removed).
 // Each transfer, and each datagram ignored, is logged on stderr.
 //
 // Observe: `sudo tcpdump -i lo -n udp port P`: a request, then DATA and
@@ -44,6 +44,7 @@ struct Transfer {
     std::uint32_t tid = 0;
     std::string path;
     bool put = false, force = false;
+    std::size_t block = udpft::kBlock;      // bytes per block, as the request asked
     unp::Fd file;                           // get: the file sent
     std::optional<udpft::Sender> sender;    // get
     udpft::Upload upload;                   // put: the temporary file
@@ -52,7 +53,9 @@ struct Transfer {
     bool finished = false;                  // put: renamed; re-ACKs duplicates until linger ends
 };
 
-constexpr auto kPutIdle = std::chrono::seconds(5);     // a put's client silent this long: gone
+// A put's client silent this long is gone: longer than the silence of a
+// client still within its retry budget (8 tries, RTO doubling to 2 s).
+constexpr auto kPutIdle = std::chrono::seconds(10);
 constexpr auto kLinger = std::chrono::seconds(2);      // a finished put answers duplicates this long
 constexpr std::size_t kMaxTransfers = 64;
 
@@ -120,11 +123,14 @@ int main(int argc, char **argv)
         struct pollfd pfd = {sockfd, POLLIN, 0};
         if (poll(&pfd, 1, ms_to_next_timer()) < 0 && errno != EINTR)
             err_sys("poll error");
-        if (pfd.revents & POLLIN) {
+        // Every datagram waiting, not one per poll(): fewer system calls
+        // under load (at most 64, so the timers still run).
+        for (int i = 0; i < 64 && (pfd.revents & POLLIN); i++) {
             len = sizeof cliaddr;
-            n = recvfrom(sockfd, buf, sizeof buf, 0, reinterpret_cast<SA *>(&cliaddr), &len);
-            if (n >= 0)
-                handle(buf, static_cast<std::size_t>(n), cliaddr, len);
+            n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<SA *>(&cliaddr), &len);
+            if (n < 0)
+                break;  // EAGAIN: none left
+            handle(buf, static_cast<std::size_t>(n), cliaddr, len);
         }
         run_timers();
     }
@@ -185,9 +191,9 @@ void start_get(Transfer &t, std::uint16_t window)
     }
     Transfer &kept = transfers[t.peer + "/" + std::to_string(t.tid)] = std::move(t);
     kept.file = std::move(f.fd);
-    kept.sender.emplace(f.size, window, [&kept, size = f.size](std::uint32_t seq, bool again) {
+    kept.sender.emplace(f.size, kept.block, window, [&kept, size = f.size](std::uint32_t seq, bool again) {
         return udpft::send_file_block(sockfd, reinterpret_cast<const SA *>(&kept.addr), kept.addrlen,
-                                      kept.file.get(), size, kept.tid, seq, again);
+                                      kept.file.get(), size, kept.block, kept.tid, seq, again);
     });
     kept.sender->start(Clock::now());
 }
@@ -203,7 +209,7 @@ void start_put(Transfer &t, std::uint16_t window)
         return;
     }
     Transfer &kept = transfers[t.peer + "/" + std::to_string(t.tid)] = std::move(t);
-    kept.receiver.emplace(window, [&kept](std::string_view bytes) {
+    kept.receiver.emplace(kept.block, window, [&kept](std::string_view bytes) {
         return writen(kept.upload.fd(), bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
     });
     send_to(kept.addr, kept.addrlen, udpft::encode_ack(kept.tid, 0));
@@ -231,13 +237,13 @@ void on_data(Transfer &t, const udpft::Packet &p, const std::string &key)
         t.finished = true;  // the final ACK goes only after the rename
         log_line(t.peer, "put", t.path, "ok " + stats_text(t.receiver->stats()));
     }
-    send_to(t.addr, t.addrlen, udpft::encode_ack(t.tid, ack));
+    send_to(t.addr, t.addrlen, udpft::encode_ack(t.tid, ack, t.receiver->sack()));
 }
 
 // An ACK of a get.
 void on_ack(Transfer &t, const udpft::Packet &p, const std::string &key)
 {
-    t.sender->on_ack(p.seq, Clock::now());
+    t.sender->on_ack(p.seq, p.sack, Clock::now());
     if (t.sender->failed()) {
         std::string why = std::string("server error: read: ") + strerror(errno);
         refuse(t.addr, t.addrlen, t.tid, udpft::kServerError, why);
@@ -258,9 +264,10 @@ void on_request(const udpft::Packet &p, const sockaddr_storage &from, socklen_t 
         log_line(peer, what, p.body, "refused: busy");
         return;
     }
-    if (p.window == 0 || p.window > udpft::kMaxWindow) {
+    if (p.window == 0 || p.window > udpft::kMaxWindow || p.block == 0 || p.block > udpft::kMaxBlock) {
         std::string why = "bad request: window " + std::to_string(p.window) + " (1.." +
-                          std::to_string(udpft::kMaxWindow) + ")";
+                          std::to_string(udpft::kMaxWindow) + "), block " + std::to_string(p.block) + " (1.." +
+                          std::to_string(udpft::kMaxBlock) + ")";
         refuse(from, fromlen, p.tid, udpft::kBadRequest, why);
         log_line(peer, what, p.body, "refused: " + why);
         return;
@@ -273,6 +280,7 @@ void on_request(const udpft::Packet &p, const sockaddr_storage &from, socklen_t 
     t.path = std::string(p.body);
     t.put = p.type == udpft::kWrq;
     t.force = (p.flags & udpft::kForce) != 0;
+    t.block = p.block;
     t.heard = Clock::now();
     if (t.put)
         start_put(t, p.window);
@@ -355,7 +363,7 @@ void run_timers()
                 drop = true;
             }
         } else if (!t.finished) {
-            log_line(t.peer, "put", t.path, "gave up: the client sent nothing for 5 s (partial file removed)");
+            log_line(t.peer, "put", t.path, "gave up: the client sent nothing for 10 s (partial file removed)");
             refuse(t.addr, t.addrlen, t.tid, udpft::kTimedOut, "timed out");
             drop = true;
         } else {

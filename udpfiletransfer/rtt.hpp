@@ -4,7 +4,7 @@
 // 6298): a smoothed round-trip time and its mean deviation, updated from
 // each measurement, and RTO = srtt + 4 * rttvar, kept between a floor and
 // a cap.  Each timeout doubles the RTO until the next measurement
-// (exponential backoff).  Karn's rule is the caller's: measure only blocks
+// (exponential backoff), until the next measurement or progress.  Karn's rule is the caller's: measure only blocks
 // sent once, since the ACK of a retransmitted one cannot say which copy
 // it answers.
 #ifndef UDPFT_RTT_HPP
@@ -41,6 +41,11 @@ public:
         backoff_ = 1;
     }
     void timed_out() { backoff_ = std::min(backoff_ * 2, 64); }
+    // The peer acknowledged something new: the path works again, so the
+    // backoff ends even without a measurement (under heavy loss, Karn's
+    // rule may leave none for a long time, and the RTO would stay at its
+    // cap).
+    void progressed() { backoff_ = 1; }
     Micros rto() const
     {
         Micros base = have_ ? Micros(static_cast<long>(srtt_ + 4 * rttvar_)) : kRtoInitial;

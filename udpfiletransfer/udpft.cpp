@@ -57,11 +57,12 @@ std::optional<Packet> decode(std::span<const unsigned char> d, Malformed *why)
     switch (p.type) {
     case kRrq:
     case kWrq:
-        if (d.size() < 10)
+        if (d.size() < 12)
             return refuse(why, "request too short");
         p.window = get16(&d[5]);
-        p.flags = d[7];
-        if (!body(10, get16(&d[8])))
+        p.block = get16(&d[7]);
+        p.flags = d[9];
+        if (!body(12, get16(&d[10])))
             return refuse(why, "request: the path length disagrees with the datagram");
         return p;
     case kData:
@@ -69,13 +70,14 @@ std::optional<Packet> decode(std::span<const unsigned char> d, Malformed *why)
             return refuse(why, "DATA too short");
         p.seq = get32(&d[5]);
         p.flags = d[9];
-        if (get16(&d[10]) > kBlock || !body(kDataHeader, get16(&d[10])))
+        if (get16(&d[10]) > kMaxBlock || !body(kDataHeader, get16(&d[10])))
             return refuse(why, "DATA: bad length");
         return p;
     case kAck:
-        if (d.size() != 9)
+        if (d.size() != 13)
             return refuse(why, "ACK of the wrong size");
         p.seq = get32(&d[5]);
+        p.sack = get32(&d[9]);
         return p;
     case kError:
         if (d.size() < 8)
@@ -88,11 +90,12 @@ std::optional<Packet> decode(std::span<const unsigned char> d, Malformed *why)
     return refuse(why, "unknown type " + std::to_string(d[0]));
 }
 
-std::string encode_request(Type type, std::uint32_t tid, std::uint16_t window, std::uint8_t flags,
-                           std::string_view path)
+std::string encode_request(Type type, std::uint32_t tid, std::uint16_t window, std::uint16_t block,
+                           std::uint8_t flags, std::string_view path)
 {
     std::string s = header(type, tid);
     put16(s, window);
+    put16(s, block);
     s += static_cast<char>(flags);
     put16(s, static_cast<std::uint16_t>(path.size()));
     s += path;
@@ -119,10 +122,11 @@ std::string encode_data(std::uint32_t tid, std::uint32_t seq, std::uint8_t flags
     return s;
 }
 
-std::string encode_ack(std::uint32_t tid, std::uint32_t seq)
+std::string encode_ack(std::uint32_t tid, std::uint32_t seq, std::uint32_t sack)
 {
     std::string s = header(kAck, tid);
     put32(s, seq);
+    put32(s, sack);
     return s;
 }
 

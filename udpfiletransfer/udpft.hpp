@@ -3,10 +3,11 @@
 // five kinds of datagram, every field fixed-width and big-endian, encoded
 // and decoded here and nowhere else.
 //
-//   RRQ   get: type=1 | tid u32 | window u16 | flags u8 | len u16 | path
-//   WRQ   put: type=2 | tid u32 | window u16 | flags u8 | len u16 | path
-//   DATA       type=3 | tid u32 | seq u32 | flags u8 | len u16 | len bytes (0..1024)
-//   ACK        type=4 | tid u32 | seq u32          (every block <= seq arrived)
+//   RRQ   get: type=1 | tid u32 | window u16 | block u16 | flags u8 | len u16 | path
+//   WRQ   put: type=2 | tid u32 | window u16 | block u16 | flags u8 | len u16 | path
+//   DATA       type=3 | tid u32 | seq u32 | flags u8 | len u16 | len bytes (0..block)
+//   ACK        type=4 | tid u32 | seq u32 | sack u32  (every block <= seq arrived;
+//                                                 bit i of sack: block seq+2+i too)
 //   ERROR      type=5 | tid u32 | code u8 | len u16 | text
 #ifndef UDPFT_HPP
 #define UDPFT_HPP
@@ -20,7 +21,8 @@
 
 namespace udpft {
 
-inline constexpr std::size_t kBlock = 1024;       // bytes per DATA block; a shorter one ends the file
+inline constexpr std::size_t kBlock = 1024;       // bytes per DATA block by default; a shorter one ends the file
+inline constexpr std::size_t kMaxBlock = 32768;   // the largest block a request may ask for
 inline constexpr std::uint16_t kMaxWindow = 256;  // blocks in flight, at most
 inline constexpr std::size_t kMaxPath = 4095;     // longest path served, as ftserver
 inline constexpr std::size_t kMaxText = 512;      // longest ERROR text
@@ -48,7 +50,9 @@ struct Packet {
     Type type{};
     std::uint32_t tid = 0;
     std::uint32_t seq = 0;        // DATA, ACK
+    std::uint32_t sack = 0;       // ACK
     std::uint16_t window = 1;     // RRQ, WRQ
+    std::uint16_t block = 0;      // RRQ, WRQ
     std::uint8_t flags = 0;       // RRQ, WRQ, DATA
     std::uint8_t code = 0;        // ERROR
     std::string_view body;        // RRQ/WRQ: the path; DATA: the bytes; ERROR: the text
@@ -64,10 +68,10 @@ struct Malformed {
 // datagram's size.  Checks only the format, not what the values mean.
 std::optional<Packet> decode(std::span<const unsigned char> dgram, Malformed *why = nullptr);
 
-std::string encode_request(Type type, std::uint32_t tid, std::uint16_t window, std::uint8_t flags,
-                           std::string_view path);
+std::string encode_request(Type type, std::uint32_t tid, std::uint16_t window, std::uint16_t block,
+                           std::uint8_t flags, std::string_view path);
 std::string encode_data(std::uint32_t tid, std::uint32_t seq, std::uint8_t flags, std::span<const unsigned char> bytes);
-std::string encode_ack(std::uint32_t tid, std::uint32_t seq);
+std::string encode_ack(std::uint32_t tid, std::uint32_t seq, std::uint32_t sack = 0);
 std::string encode_error(std::uint32_t tid, Code code, std::string_view text);
 
 // DATA header size: a block's datagram is kDataHeader + its length.

@@ -7,12 +7,13 @@
 // Blocks are numbered from 1; block s holds the file's bytes from
 // (s-1)*1024, and the first block shorter than 1024 bytes (0 bytes if the
 // size is a multiple of 1024) is the last.  Window 1 is stop-and-wait.
-// With a window of N, up to N blocks are in flight; ACK s says "every
-// block up to s arrived" (cumulative).  The receiver keeps blocks that
-// arrive early, within its window, so a lost block costs one
-// retransmission, not the whole window; the sender resends the oldest
-// unacknowledged block at once after three duplicate ACKs (fast
-// retransmit), and on a timeout everything in flight (go-back-N).
+// With a window of N, up to N blocks are in flight: selective repeat.
+// ACK s says "every block up to s arrived" (cumulative), and its 32-bit
+// SACK map which of the 32 blocks after s+1 arrived early; the receiver
+// keeps those, so a lost block costs one retransmission, not the window.
+// The sender resends a block when its own timer (its last send + RTO)
+// runs out, or at once when three blocks sent after it have been SACKed
+// (it is lost, not late: TCP's duplicate-ACK threshold, RFC 6675).
 #ifndef UDPFT_WINDOW_HPP
 #define UDPFT_WINDOW_HPP
 
@@ -43,17 +44,17 @@ struct Stats {
 // (nullptr on a connected socket).  False if the file is shorter than it
 // was or a call failed (errno says which).
 bool send_file_block(int sockfd, const sockaddr *to, socklen_t tolen, int filefd, std::uint64_t size,
-                     std::uint32_t tid, std::uint32_t seq, bool again);
+                     std::size_t block, std::uint32_t tid, std::uint32_t seq, bool again);
 
 class Sender {
 public:
     // send(seq, again) reads block seq and sends it (again: a copy sent
     // before); false if it cannot (the file shrank, a read failed): the
     // transfer then fails.
-    Sender(std::uint64_t size, std::uint16_t window, std::function<bool(std::uint32_t, bool)> send);
+    Sender(std::uint64_t size, std::size_t block, std::uint16_t window, std::function<bool(std::uint32_t, bool)> send);
 
     void start(Clock::time_point now);                      // the first window
-    void on_ack(std::uint32_t seq, Clock::time_point now);  // any ACK of this transfer
+    void on_ack(std::uint32_t seq, std::uint32_t sack, Clock::time_point now);  // any ACK of this transfer
     void on_timeout(Clock::time_point now);                 // deadline() has passed
 
     bool done() const { return base_ > last_; }  // every block acknowledged
@@ -65,19 +66,23 @@ public:
     Rtt &rtt() { return rtt_; }
 
 private:
+    struct Flight {
+        Clock::time_point sent;  // the last copy
+        int copies = 0;
+        bool sacked = false;     // the receiver has it (not yet in order)
+    };
+    Flight &slot(std::uint32_t seq) { return flight_[seq % window_]; }
     bool send_block(std::uint32_t seq, Clock::time_point now);
+    void resend_lost(Clock::time_point now);
     void fill(Clock::time_point now);
+    void set_deadline();
     std::uint32_t last_;           // the final (short) block's number
     std::uint32_t base_ = 1;       // oldest block not yet acknowledged
     std::uint32_t next_ = 1;       // next block never sent
     std::uint16_t window_;
     std::function<bool(std::uint32_t, bool)> send_;
-    struct Flight {
-        Clock::time_point sent;
-        int copies = 0;
-    };
-    std::vector<Flight> flight_;   // indexed by seq % window
-    int dupacks_ = 0, tries_ = 0;
+    std::vector<Flight> flight_;   // blocks base_..next_-1, indexed by seq % window
+    int tries_ = 0;
     bool failed_ = false;
     Rtt rtt_;
     Clock::time_point deadline_{};
@@ -87,7 +92,7 @@ private:
 class Receiver {
 public:
     // write(bytes) appends to the file; false on a write error.
-    Receiver(std::uint16_t window, std::function<bool(std::string_view)> write);
+    Receiver(std::size_t block, std::uint16_t window, std::function<bool(std::string_view)> write);
 
     // One DATA block: writes what is now in order and returns the ACK to
     // send (the last block in order so far).
@@ -96,11 +101,13 @@ public:
     bool complete() const { return complete_; }
     bool failed() const { return failed_; }  // a write failed
     std::uint32_t acked() const { return expected_ - 1; }
+    std::uint32_t sack() const;  // bit i: block acked() + 2 + i has arrived
     const Stats &stats() const { return stats_; }
 
 private:
     bool deliver(std::string_view bytes);
     std::uint32_t expected_ = 1;  // the next block to write
+    std::size_t block_;
     std::uint16_t window_;
     std::function<bool(std::string_view)> write_;
     std::map<std::uint32_t, std::string> early_;  // arrived ahead of expected_
