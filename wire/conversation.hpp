@@ -66,9 +66,27 @@ struct TableRow {
     int from = client;
     std::string flags;
     uint32_t seq = 0, length = 0;    // relative
-    uint32_t next_seq[2] = {0, 0};   // relative: the next byte each side will send
+    std::optional<uint32_t> next_seq[2];  // relative: the next byte each side will send
     std::optional<uint32_t> ack[2];  // relative: the last acknowledgement each side sent
+    uint32_t isn[2] = {0, 0};        // to show absolute numbers (tcpview -S)
 };
+
+// Why an RST was sent, as the segments before it tell.
+enum class ResetKind {
+    none,
+    refused,           // it answers a SYN: nothing listens (ECONNREFUSED)
+    data_after_close,  // data reached a side after its close()
+    unread_data,       // close() with unread data in the receive buffer
+    abortive,          // SO_LINGER {1, 0}
+    after_close,       // a segment reached a socket that no longer exists
+};
+
+// Who closed first.  Simultaneous: each FIN was sent before the other
+// arrived (the second FIN does not acknowledge the first).
+enum class CloseKind { open, client_first, server_first, simultaneous };
+
+// The text of a reset cause, for the RST's line and the summary.
+std::string reset_text(ResetKind kind, int from, const std::string &endpoint);
 
 struct Connection {
     int id = 0;
@@ -77,9 +95,10 @@ struct Connection {
     int stage = 0;                   // handshake: 1 SYN, 2 SYN+ACK, 3 complete
     uint64_t open_number = 0;        // the SYN's capture number, 0 if not seen
     int64_t open_time_us = 0;
-    int first_closer = -1;           // the side whose FIN came first
+    CloseKind close = CloseKind::open;
+    int first_closer = -1;           // the side whose FIN came first on the wire
     int reset_by = -1;
-    std::string reset_cause;
+    ResetKind reset = ResetKind::none;
     std::vector<TableRow> table;
 
     // Nothing more will come: reset, or both FINs sent and acknowledged.
@@ -120,7 +139,7 @@ public:
 
 private:
     Connection &connection_for(const Segment &s);
-    std::string reset_cause(const Connection &c, int from) const;
+    void record_row(Connection &c, const Segment &s, const Annotated &a);
 
     int server_port_;
     uint64_t count_ = 0;

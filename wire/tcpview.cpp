@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // tcpview - see what a lab's programs do on the wire, annotated.
 //
-// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]
-//        tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command with {port}' [filter]
+// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all]
+//                [--width N] [filter expression]
+//        tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--drain seconds]
+//                --run 'server command' --run 'client command with {port}' [filter]
 //
 // Captures TCP on the loopback interface (or -i interface), or reads a
 // capture file (-r, no privilege needed), and prints each segment in
@@ -26,6 +28,8 @@
 
 #include <getopt.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <climits>
 #include <csignal>
@@ -37,9 +41,13 @@
 namespace {
 
 const char *const usage_text =
-    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]\n"
-    "       tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command "
-    "with {port}' [filter expression]";
+    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all] "
+    "[--width N] [filter expression]\n"
+    "       tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--drain seconds] --run 'server "
+    "command' --run 'client command with {port}' [filter expression]";
+
+// About as wide as a full line with its note is; narrower terminals wrap it.
+constexpr unsigned full_line_width = 200;
 
 volatile std::sig_atomic_t stop_requested = 0;
 
@@ -53,6 +61,16 @@ std::string this_program()
         return "tcpview";
     path[n] = '\0';
     return path;
+}
+
+// A terminal narrower than the full lines gets the compact layout
+// (0: the full layout, for files, pipes and wide terminals).
+size_t terminal_width()
+{
+    struct winsize ws {};
+    if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+        return 0;
+    return ws.ws_col < full_line_width ? ws.ws_col : 0;
 }
 
 // The end of a file: a capture cut short (or holding a record libpcap
@@ -118,16 +136,18 @@ int main(int argc, char **argv)
     std::string interface = "lo", read_path, write_path;
     std::vector<std::string> run;
     wire::ViewOptions view;
-    long count = 0;
+    long count = 0, width = -1;
     double drain = 10;
 
     static const struct option long_options[] = {
         {"run", required_argument, nullptr, 'R'},
         {"drain", required_argument, nullptr, 'D'},
+        {"rows", required_argument, nullptr, 'T'},
+        {"width", required_argument, nullptr, 'W'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "+i:w:r:c:tXh", long_options, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:w:r:c:tSXh", long_options, nullptr)) != -1) {
         char *end = nullptr;
         switch (c) {
         case 'i': interface = optarg; break;
@@ -135,6 +155,17 @@ int main(int argc, char **argv)
         case 'r': read_path = optarg; break;
         case 't': view.absolute_time = true; break;
         case 'X': view.hex = true; break;
+        case 'S': view.absolute_seq = true; break;
+        case 'T':
+            view.table_rows = std::string(optarg) == "all" ? 0 : strtoul(optarg, &end, 10);
+            if (std::string(optarg) != "all" && (*optarg == '\0' || *end != '\0' || view.table_rows == 0))
+                err_quit("%s", usage_text);
+            break;
+        case 'W':
+            width = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || width < 0)
+                err_quit("%s", usage_text);
+            break;
         case 'R': run.push_back(optarg); break;
         case 'c':
             count = strtol(optarg, &end, 10);
@@ -160,6 +191,7 @@ int main(int argc, char **argv)
         (!read_path.empty() && !write_path.empty()))
         err_quit("%s", usage_text);
 
+    view.width = static_cast<size_t>(width >= 0 ? width : terminal_width());
     if (!read_path.empty())
         return read_file(read_path, filter, view, write_path, count);
 

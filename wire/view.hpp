@@ -21,7 +21,9 @@ namespace wire {
 struct ViewOptions {
     bool absolute_time = false;  // time of day (tcpdump) instead of seconds since the first segment
     int server_port = -1;        // names the server when no SYN was captured
-    size_t table_rows = 30;      // rows of the seq/ack table shown per connection
+    size_t table_rows = 30;      // rows of the seq/ack table shown per connection (0: all)
+    bool absolute_seq = false;   // raw sequence numbers (tcpdump -S) instead of relative ones
+    size_t width = 0;            // compact layout for a terminal this wide (0: the full line)
     bool hex = false;            // the payload in hex and ASCII under each line (tcpdump -X)
     bool only_server_port = false;  // skip frames not to or from server_port (--run)
 };
@@ -36,10 +38,19 @@ std::string options_text(const Segment &s, uint32_t peer_isn);
 
 // "  3 0.000104 127.0.0.1.40000 > 127.0.0.1.13: Flags [P.], seq 1:27, ack 1, win 512,
 //  options [...], length 26  | data: 26 bytes from the server: ..."
-std::string format_line(const Segment &s, const Annotated &a, const Tracker &t, bool absolute_time);
+struct LineOptions {
+    bool absolute_time = false;
+    bool absolute_seq = false;
+    size_t width = 0;  // > 0: no options, the note wrapped under the line to this width
+};
+std::string format_line(const Segment &s, const Annotated &a, const Tracker &t, const LineOptions &o);
 
 // The summary of one connection (several lines, each ending in '\n').
-std::string format_summary(const Connection &c, int64_t first_time_us, size_t table_rows);
+struct TableOptions {
+    size_t rows = 30;  // 0: every row
+    bool absolute_seq = false;
+};
+std::string format_summary(const Connection &c, int64_t first_time_us, const TableOptions &table);
 
 class Viewer {
 public:
