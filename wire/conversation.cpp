@@ -41,11 +41,13 @@ std::optional<uint8_t> Side::shift() const
 
 const char *role_name(int role) { return role == client ? "client" : "server"; }
 
-std::string preview(const Segment &s, size_t max)
+std::string preview(const Segment &s, size_t max) { return preview(s.payload, s.length, max); }
+
+std::string preview(std::span<const uint8_t> payload, uint32_t length, size_t max)
 {
     std::string out = "\"";
     size_t shown = 0;
-    for (uint8_t b : s.payload) {
+    for (uint8_t b : payload) {
         if (shown == max)
             break;
         switch (b) {
@@ -59,7 +61,7 @@ std::string preview(const Segment &s, size_t max)
         ++shown;
     }
     out += "\"";
-    if (shown < s.length)
+    if (shown < length)
         out += "...";
     return out;
 }
@@ -186,6 +188,7 @@ struct Step {
     bool had_ack = false, new_ack = false, window_changed = false;
     uint32_t prev_ack = 0;
     bool handshake_done = false, had_fin = false, acks_peer_fin = false;
+    bool keep_streams = false;
 
     void note(const std::string &part)
     {
@@ -304,11 +307,32 @@ void rule_handshake_done(Step &t)
     }
 }
 
-// Payload: data, with a preview.
+// The request line or status line an HTTP message starts with, or "".
+std::string http_line(const Segment &s)
+{
+    static const char *const starts[] = {"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ",
+                                         "PATCH ", "HTTP/1."};
+    const std::string text(s.payload.begin(), s.payload.end());
+    for (const char *start : starts)
+        if (text.rfind(start, 0) == 0) {
+            size_t end = text.find_first_of("\r\n");
+            return text.substr(0, end == std::string::npos ? std::min<size_t>(text.size(), 80) : end);
+        }
+    return "";
+}
+
+// Payload: data, with a preview; the start of an HTTP message says which.
 void rule_data(Step &t)
 {
     if (t.s.length == 0)
         return;
+    if (!t.a.retransmission) {
+        std::string http = http_line(t.s);
+        if (!http.empty())
+            t.note("HTTP " + std::string(http.rfind("HTTP/", 0) == 0 ? "response" : "request") + ": " + http);
+        if (t.keep_streams)
+            t.S.stream.append(t.s.payload.begin(), t.s.payload.end());
+    }
     std::string d = "data: " + num(t.s.length) + " bytes written by the " + t.who;
     if (t.a.retransmission)
         d += ", sent again (retransmission)";
@@ -429,6 +453,7 @@ Annotated Tracker::add(const Segment &s)
     a.number = count_;
     Step t{c, s, from, c.side[from], c.side[1 - from], a, count_, role_name(from),
            role_name(1 - from), s.has(flag_syn), s.has(flag_ack), s.has(flag_fin), s.has(flag_rst)};
+    t.keep_streams = keep_streams_;
     learn_numbers(t);
     count_segment(t);
     // The rules, in the order of the table at the top of this file.

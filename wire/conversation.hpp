@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,7 @@ struct Side {
     bool data_after_own_fin = false;  // the peer sent data after this side's FIN
     bool half_closed = false;       // ...and this side acknowledged it: shutdown(SHUT_WR)
     bool rst = false;
+    std::string stream;             // its payload in order, with Tracker::keep_streams
     // What its SYN (or SYN+ACK) offered.
     bool syn_seen = false;
     std::optional<uint16_t> mss;
@@ -122,6 +124,8 @@ public:
     explicit Tracker(int server_port = -1) : server_port_(server_port) {}
 
     Annotated add(const Segment &s);
+    // Keep each side's payload (Side::stream), for tcpview --follow.
+    void keep_streams() { keep_streams_ = true; }
 
     const std::deque<Connection> &connections() const { return connections_; }
     const Connection *find(int id) const;
@@ -142,6 +146,7 @@ private:
     void record_row(Connection &c, const Segment &s, const Annotated &a);
 
     int server_port_;
+    bool keep_streams_ = false;
     uint64_t count_ = 0;
     int64_t first_time_us_ = 0;
     bool origin_set_ = false;
@@ -154,6 +159,8 @@ private:
 // is, \r \n \t escaped, other bytes as '.', cut after max characters with
 // "..." (also when the capture holds less than the segment carried).
 std::string preview(const Segment &s, size_t max = 32);
+// The same for any payload: the captured bytes and the length sent.
+std::string preview(std::span<const uint8_t> payload, uint32_t length, size_t max = 32);
 
 // Sequence-number arithmetic modulo 2^32 (RFC 1982): a is after b.
 inline bool seq_after(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }

@@ -279,9 +279,10 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         }
     }
 
-    std::string filter = "tcp port " + std::to_string(port);
+    // The port, and ICMP errors (they quote it; the viewer checks that).
+    std::string filter = "port " + std::to_string(port) + " or icmp or icmp6";
     if (!o.filter.empty())
-        filter += " and (" + o.filter + ")";
+        filter = "(" + filter + ") and (" + o.filter + ")";
     if (!capture.set_filter(filter)) {
         out.flush();
         fprintf(stderr, "tcpview: %s\n", capture.error().c_str());

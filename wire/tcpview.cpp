@@ -2,8 +2,8 @@
 // tcpview - see what a lab's programs do on the wire, annotated.
 //
 // usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all]
-//                [--width N] [filter expression]
-//        tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--drain seconds]
+//                [--width N] [--follow] [--svg file] [--html file] [filter expression]
+//        tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--follow] [--svg file] [--html file] [--drain seconds]
 //                --run 'server command' --run 'client command with {port}' [filter]
 //
 // Captures TCP on the loopback interface (or -i interface), or reads a
@@ -42,8 +42,8 @@ namespace {
 
 const char *const usage_text =
     "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all] "
-    "[--width N] [filter expression]\n"
-    "       tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--drain seconds] --run 'server "
+    "[--width N] [--follow] [--svg file] [--html file] [filter expression]\n"
+    "       tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--follow] [--svg file] [--html file] [--drain seconds] --run 'server "
     "command' --run 'client command with {port}' [filter expression]";
 
 // About as wide as a full line with its note is; narrower terminals wrap it.
@@ -143,6 +143,9 @@ int main(int argc, char **argv)
         {"run", required_argument, nullptr, 'R'},
         {"drain", required_argument, nullptr, 'D'},
         {"rows", required_argument, nullptr, 'T'},
+        {"follow", no_argument, nullptr, 'F'},
+        {"svg", required_argument, nullptr, 'G'},
+        {"html", required_argument, nullptr, 'H'},
         {"width", required_argument, nullptr, 'W'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
@@ -156,6 +159,9 @@ int main(int argc, char **argv)
         case 't': view.absolute_time = true; break;
         case 'X': view.hex = true; break;
         case 'S': view.absolute_seq = true; break;
+        case 'F': view.follow = true; break;
+        case 'G': view.svg_path = optarg; break;
+        case 'H': view.html_path = optarg; break;
         case 'T':
             view.table_rows = std::string(optarg) == "all" ? 0 : strtoul(optarg, &end, 10);
             if (std::string(optarg) != "all" && (*optarg == '\0' || *end != '\0' || view.table_rows == 0))

@@ -2,8 +2,13 @@
 // view.cpp - formatting segments and summaries.
 #include "view.hpp"
 
+#include "udp.hpp"
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <ctime>
 
 namespace wire {
@@ -305,27 +310,64 @@ std::string format_summary(const Connection &c, int64_t first_us, const TableOpt
            count_lines(c) + table_lines(c, table);
 }
 
+std::string follow_text(const std::string &bytes)
+{
+    std::string out;
+    for (unsigned char b : bytes) {
+        if (b == '\\') {
+            out += "\\\\";
+        } else if ((b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t') {
+            out += static_cast<char>(b);
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", b);
+            out += hex;
+        }
+    }
+    return out;
+}
+
 bool Viewer::frame(int link, int64_t time_us, std::span<const uint8_t> bytes, uint64_t number)
 {
     if (frames_ == 0 && !origin_set_)
         tracker_.set_origin(time_us);  // time 0 is the capture's, as in Wireshark
     frames_ = number ? number : frames_ + 1;
     Packet p = decode_packet(link, time_us, bytes);
-    if (p.kind != Packet::tcp) {
-        if (p.kind == Packet::udp)
-            skip("UDP (port " + num(std::min(p.datagram.sport, p.datagram.dport)) + ")");
-        else
-            skip(p.kind == Packet::icmp ? "ICMP" : p.skipped);
+    if (p.kind == Packet::other) {
+        skip(p.skipped);
         return false;
     }
-    const Segment &s = p.segment;
-    if (options_.only_server_port && s.sport != options_.server_port && s.dport != options_.server_port) {
+    if (options_.only_server_port && !of_server_port(p)) {
         skip("of other ports");
         return false;
     }
-    p.segment.number = frames_;
-    segment(p.segment);
+    const std::string time = time_text(time_us, tracker_.first_time_us(), options_.absolute_time);
+    if (p.kind == Packet::udp) {
+        p.datagram.number = frames_;
+        out_ << format_datagram(p.datagram, time) << '\n';
+        ++datagrams_;
+    } else if (p.kind == Packet::icmp) {
+        p.message.number = frames_;
+        out_ << format_icmp(p.message, time) << '\n';
+        ++icmp_;
+        unreachable_ += p.message.port_unreachable() ? 1 : 0;
+    } else {
+        p.segment.number = frames_;
+        segment(p.segment);
+    }
+    out_.flush();
     return true;
+}
+
+bool Viewer::of_server_port(const Packet &p) const
+{
+    const int port = options_.server_port;
+    switch (p.kind) {
+    case Packet::tcp: return p.segment.sport == port || p.segment.dport == port;
+    case Packet::udp: return p.datagram.sport == port || p.datagram.dport == port;
+    case Packet::icmp: return p.message.quoted_sport == port || p.message.quoted_dport == port;
+    default: return false;
+    }
 }
 
 void Viewer::skip(const std::string &what, uint64_t count)
@@ -341,6 +383,12 @@ void Viewer::skip(const std::string &what, uint64_t count)
 void Viewer::segment(const Segment &s)
 {
     Annotated a = tracker_.add(s);
+    if (!options_.svg_path.empty() || !options_.html_path.empty()) {
+        const Connection &c = *tracker_.find(a.connection);
+        rungs_.push_back({a.connection, a.from, flags_text(s.flags), a.rel_seq, a.rel_ack, s.length,
+                          s.has(flag_ack), a.retransmission, s.has(flag_rst), s.has(flag_syn),
+                          s.has(flag_fin), socket_call(s, a, c)});
+    }
     out_ << format_line(s, a, tracker_, {options_.absolute_time, options_.absolute_seq, options_.width})
          << '\n';
     if (options_.hex)
@@ -348,8 +396,24 @@ void Viewer::segment(const Segment &s)
     out_.flush();
 }
 
+void Viewer::write_ladders()
+{
+    for (const auto &[path, html] : {std::pair{options_.svg_path, false}, std::pair{options_.html_path, true}}) {
+        if (path.empty())
+            continue;
+        std::ofstream file(path, std::ios::trunc);
+        file << (html ? ladder_html(rungs_, tracker_) : ladder_svg(rungs_, tracker_));
+        file.close();
+        if (file)
+            out_ << "[tcpview] ladder diagram written to " << path << "\n";
+        else
+            out_ << "[tcpview] cannot write " << path << ": " << std::strerror(errno) << "\n";
+    }
+}
+
 void Viewer::summary()
 {
+    write_ladders();
     const auto &conns = tracker_.connections();
     out_ << "\n";
     if (!skipped_.empty()) {
@@ -361,12 +425,25 @@ void Viewer::summary()
         }
         out_ << "skipped " << total << (total == 1 ? " frame: " : " frames: ") << kinds << "\n";
     }
+    if (datagrams_ || icmp_)
+        out_ << "UDP: " << datagrams_ << (datagrams_ == 1 ? " datagram" : " datagrams") << "; ICMP: "
+             << icmp_ << (icmp_ == 1 ? " message" : " messages") << " (" << unreachable_
+             << " port unreachable)\n";
     if (conns.empty()) {
         out_ << "no TCP segments captured\n";
         return;
     }
     for (const auto &c : conns)
         out_ << format_summary(c, tracker_.first_time_us(), {options_.table_rows, options_.absolute_seq}) << "\n";
+    if (options_.follow)
+        for (const auto &c : conns)
+            for (int r : {client, server}) {
+                const Side &x = c.side[r], &y = c.side[1 - r];
+                out_ << "connection " << c.id << ", " << role_name(r) << " > " << role_name(1 - r) << " ("
+                     << x.addr << "." << x.port << " > " << y.addr << "." << y.port << "), "
+                     << x.stream.size() << " bytes:\n" << follow_text(x.stream)
+                     << (x.stream.empty() || x.stream.back() == '\n' ? "" : "\n") << "\n";
+            }
     out_.flush();
 }
 

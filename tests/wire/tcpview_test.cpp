@@ -227,7 +227,10 @@ TEST(Tcpview, NumbersFramesAsTheCaptureDoesAndSaysWhatItSkipped)
     EXPECT_THAT(lines[0], ::testing::StartsWith("  4 0.050000 127.0.0.1.52875 > 127.0.0.1.13: Flags [S]"));
     EXPECT_THAT(lines[3], ::testing::StartsWith("  7 0.050300 "));
     EXPECT_THAT(lines[4], ::testing::StartsWith(" 10 0.050400 "));
-    EXPECT_THAT(out, HasSubstr("skipped 5 frames: 2 UDP (port 5353), 1 ARP, 1 UDP (port 9), 1 ICMP\n"));
+    EXPECT_THAT(out, HasSubstr("  1 0.000000 127.0.0.1.5353 > 127.0.0.1.5353: UDP, length 10"));
+    EXPECT_THAT(out, HasSubstr("  9 0.050302 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 9 port unreachable"));
+    EXPECT_THAT(out, HasSubstr("skipped 1 frame: 1 ARP\n"));
+    EXPECT_THAT(out, HasSubstr("UDP: 3 datagrams; ICMP: 1 message (1 port unreachable)\n"));
     EXPECT_THAT(out, HasSubstr("closed first:  by the server (FIN, frame 11)"));
     EXPECT_THAT(out, HasSubstr("     11  server  F. "));
 

@@ -447,3 +447,92 @@ TEST(View, CompactLayoutFitsAnEightyColumnTerminal)
     EXPECT_THAT(s.lines[0], ::testing::StartsWith("  1 0.000000 127.0.0.1.52875 > 127.0.0.1.13 [S] seq 0 win 512 len 0"));
     EXPECT_THAT(s.lines[1], ::testing::StartsWith("      handshake 1/3: SYN, the client's connect();"));
 }
+
+TEST(View, UdpDatagramsAndThePortUnreachableThatAnswersThem)
+{
+    // A TFTP-like block to a port where nothing listens, and the kernel's answer.
+    std::string block("\x00\x03\x00\x01hello", 9);
+    auto udp = udp_packet("127.0.0.1", "127.0.0.1", 40001, 9, block);
+    std::ostringstream out;
+    wire::Viewer v(out, {});
+    EXPECT_TRUE(v.frame(wire::link_ethernet, 1000, link_frame(wire::link_ethernet, udp)));
+    EXPECT_TRUE(v.frame(wire::link_ethernet, 1100, link_frame(wire::link_ethernet, icmp_port_unreachable(udp))));
+    v.summary();
+    std::string text = out.str();
+    EXPECT_THAT(text, HasSubstr("  1 0.000000 127.0.0.1.40001 > 127.0.0.1.9: UDP, length 9  | datagram: 9 bytes "
+                                "sent by 127.0.0.1.40001 (sendto() or write()): \"....hello\" (bytes 00 03 00 01)\n"));
+    EXPECT_THAT(text, HasSubstr("  2 0.000100 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 9 port unreachable  | "
+                                "port unreachable: nothing is bound to 127.0.0.1 UDP port 9"));
+    EXPECT_THAT(text, HasSubstr("a connected UDP socket gets ECONNREFUSED"));
+    EXPECT_THAT(text, HasSubstr("UDP: 1 datagram; ICMP: 1 message (1 port unreachable)\n"));
+    EXPECT_THAT(text, Not(HasSubstr("skipped")));
+}
+
+namespace {
+
+// follow_text undone: \\ and \xNN back to bytes.
+std::string unescape(const std::string &text)
+{
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\') {
+            out += text[i];
+        } else if (text[i + 1] == '\\') {
+            out += '\\';
+            ++i;
+        } else {
+            out += static_cast<char>(std::stoi(text.substr(i + 2, 2), nullptr, 16));
+            i += 3;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(View, FollowGivesBackExactlyTheBytesEachSideSent)
+{
+    // An echo session, a retransmission in the middle, binary bytes too.
+    const std::string one = "hello\n", two = std::string("bin\x01\x02\\\xff\n", 8);
+    C c(100, 200, 40000, 9877);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::client, one);
+    c.resend_last();
+    c.data(C::server, one);
+    c.data(C::client, two);
+    c.data(C::server, two);
+    c.fin(C::client);
+    c.fin(C::server);
+    c.ack(C::client);
+    wire::ViewOptions options;
+    options.follow = true;
+    Shown s = show_with(c, options);
+    const std::string head_c = "connection 1, client > server (127.0.0.1.40000 > 127.0.0.1.9877), 14 bytes:\n";
+    const std::string head_s = "connection 1, server > client (127.0.0.1.9877 > 127.0.0.1.40000), 14 bytes:\n";
+    size_t at_c = s.summary.find(head_c), at_s = s.summary.find(head_s);
+    ASSERT_NE(at_c, std::string::npos) << s.summary;
+    ASSERT_NE(at_s, std::string::npos) << s.summary;
+    std::string client_text = s.summary.substr(at_c + head_c.size(), at_s - at_c - head_c.size() - 1);
+    std::string server_text = s.summary.substr(at_s + head_s.size());
+    server_text.pop_back();  // the blank line after it
+    EXPECT_EQ(client_text, "hello\nbin\\x01\\x02\\\\\\xff\n");
+    EXPECT_EQ(unescape(client_text), one + two);
+    EXPECT_EQ(unescape(server_text), one + two);
+}
+
+TEST(View, HttpRequestAndStatusLinesInTheNotes)
+{
+    C c(100, 200, 40000, 8080);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::client, "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    c.data(C::server, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    c.data(C::client, "hello again");  // not HTTP: no such note
+    Shown s = show(c);
+    EXPECT_THAT(s.lines[3], HasSubstr("| HTTP request: GET /index.html HTTP/1.1; data: 45 bytes written by the client"));
+    EXPECT_THAT(s.lines[4], HasSubstr("| HTTP response: HTTP/1.1 200 OK; data: "));
+    EXPECT_THAT(s.lines[5], Not(HasSubstr("HTTP")));
+}
