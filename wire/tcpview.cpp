@@ -129,15 +129,31 @@ int capture_live(wire::Capture &cap, const std::string &interface, const std::st
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char **argv)
-{
-    std::string interface = "lo", read_path, write_path;
+// The command line, parsed.
+struct Args {
+    std::string interface = "lo", read_path, write_path, filter;
     std::vector<std::string> run;
     wire::ViewOptions view;
     long count = 0, width = -1;
     double drain = 10;
+};
+
+// A number option: all digits, at least min (else the usage line).
+long number_arg(const char *text, long min)
+{
+    char *end = nullptr;
+    long v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || v < min)
+        err_quit("%s", usage_text);
+    return v;
+}
+
+Args parse_args(int argc, char **argv)
+{
+    Args a;
+    std::string &interface = a.interface, &read_path = a.read_path, &write_path = a.write_path;
+    std::vector<std::string> &run = a.run;
+    wire::ViewOptions &view = a.view;
 
     static const struct option long_options[] = {
         {"run", required_argument, nullptr, 'R'},
@@ -163,41 +179,43 @@ int main(int argc, char **argv)
         case 'G': view.svg_path = optarg; break;
         case 'H': view.html_path = optarg; break;
         case 'T':
-            view.table_rows = std::string(optarg) == "all" ? 0 : strtoul(optarg, &end, 10);
-            if (std::string(optarg) != "all" && (*optarg == '\0' || *end != '\0' || view.table_rows == 0))
-                err_quit("%s", usage_text);
+            view.table_rows = std::string(optarg) == "all" ? 0 : static_cast<size_t>(number_arg(optarg, 1));
             break;
-        case 'W':
-            width = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || width < 0)
-                err_quit("%s", usage_text);
-            break;
+        case 'W': a.width = number_arg(optarg, 0); break;
         case 'R': run.push_back(optarg); break;
-        case 'c':
-            count = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || count <= 0)
-                err_quit("%s", usage_text);
-            break;
+        case 'c': a.count = number_arg(optarg, 1); break;
         case 'D':
-            drain = strtod(optarg, &end);
-            if (*optarg == '\0' || *end != '\0' || drain < 0)
+            a.drain = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || a.drain < 0)
                 err_quit("%s", usage_text);
             break;
         case 'h':
             puts(usage_text);
-            return 0;
+            exit(0);
         default:
             err_quit("%s", usage_text);
         }
     }
-    std::string filter;
     for (int i = optind; i < argc; ++i)
-        filter += (filter.empty() ? "" : " ") + std::string(argv[i]);
+        a.filter += (a.filter.empty() ? "" : " ") + std::string(argv[i]);
     if ((!run.empty() && run.size() != 2) || (!run.empty() && !read_path.empty()) ||
         (!read_path.empty() && !write_path.empty()))
         err_quit("%s", usage_text);
+    a.view.width = static_cast<size_t>(a.width >= 0 ? a.width : terminal_width());
+    return a;
+}
 
-    view.width = static_cast<size_t>(width >= 0 ? width : terminal_width());
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    const Args args = parse_args(argc, argv);
+    const std::string &interface = args.interface, &read_path = args.read_path,
+                      &write_path = args.write_path, &filter = args.filter;
+    const std::vector<std::string> &run = args.run;
+    const wire::ViewOptions &view = args.view;
+    const long count = args.count;
+    const double drain = args.drain;
     if (!read_path.empty())
         return read_file(read_path, filter, view, write_path, count);
 
