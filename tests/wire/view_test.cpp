@@ -24,11 +24,9 @@ struct Shown {
     std::vector<wire::Connection> connections;
 };
 
-Shown show(const Conversation &conv, int server_port = -1)
+Shown show_with(const Conversation &conv, wire::ViewOptions options)
 {
     std::ostringstream out;
-    wire::ViewOptions options;
-    options.server_port = server_port;
     wire::Viewer v(out, options);
     for (const auto &f : conv.frames())
         EXPECT_TRUE(v.frame(wire::link_ethernet, f.time_us, f.bytes));
@@ -41,6 +39,13 @@ Shown show(const Conversation &conv, int server_port = -1)
     s.summary = out.str().substr(lines.size());
     s.connections.assign(v.tracker().connections().begin(), v.tracker().connections().end());
     return s;
+}
+
+Shown show(const Conversation &conv, int server_port = -1)
+{
+    wire::ViewOptions options;
+    options.server_port = server_port;
+    return show_with(conv, options);
 }
 
 
@@ -347,25 +352,6 @@ TEST(View, AWindowScaleAbove14IsTakenAs14)
     EXPECT_THAT(s.summary, HasSubstr("units of 16384 bytes from the client, 16384 from the server"));
 }
 
-namespace {
-
-Shown show_with(const Conversation &conv, wire::ViewOptions options)
-{
-    std::ostringstream out;
-    wire::Viewer v(out, options);
-    for (const auto &f : conv.frames())
-        v.frame(wire::link_ethernet, f.time_us, f.bytes);
-    std::string lines = out.str();
-    v.summary();
-    Shown s;
-    std::istringstream in(lines);
-    for (std::string l; std::getline(in, l);)
-        s.lines.push_back(l);
-    s.summary = out.str().substr(lines.size());
-    return s;
-}
-
-}  // namespace
 
 TEST(View, ASimultaneousCloseHasNoFirstCloser)
 {
