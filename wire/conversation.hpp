@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,7 @@ struct Side {
     bool data_after_own_fin = false;  // the peer sent data after this side's FIN
     bool half_closed = false;       // ...and this side acknowledged it: shutdown(SHUT_WR)
     bool rst = false;
+    std::string stream;             // its payload in order, with Tracker::keep_streams
     // What its SYN (or SYN+ACK) offered.
     bool syn_seen = false;
     std::optional<uint16_t> mss;
@@ -66,9 +68,27 @@ struct TableRow {
     int from = client;
     std::string flags;
     uint32_t seq = 0, length = 0;    // relative
-    uint32_t next_seq[2] = {0, 0};   // relative: the next byte each side will send
+    std::optional<uint32_t> next_seq[2];  // relative: the next byte each side will send
     std::optional<uint32_t> ack[2];  // relative: the last acknowledgement each side sent
+    uint32_t isn[2] = {0, 0};        // to show absolute numbers (tcpview -S)
 };
+
+// Why an RST was sent, as the segments before it tell.
+enum class ResetKind {
+    none,
+    refused,           // it answers a SYN: nothing listens (ECONNREFUSED)
+    data_after_close,  // data reached a side after its close()
+    unread_data,       // close() with unread data in the receive buffer
+    abortive,          // SO_LINGER {1, 0}
+    after_close,       // a segment reached a socket that no longer exists
+};
+
+// Who closed first.  Simultaneous: each FIN was sent before the other
+// arrived (the second FIN does not acknowledge the first).
+enum class CloseKind { open, client_first, server_first, simultaneous };
+
+// The text of a reset cause, for the RST's line and the summary.
+std::string reset_text(ResetKind kind, int from, const std::string &endpoint);
 
 struct Connection {
     int id = 0;
@@ -77,9 +97,10 @@ struct Connection {
     int stage = 0;                   // handshake: 1 SYN, 2 SYN+ACK, 3 complete
     uint64_t open_number = 0;        // the SYN's capture number, 0 if not seen
     int64_t open_time_us = 0;
-    int first_closer = -1;           // the side whose FIN came first
+    CloseKind close = CloseKind::open;
+    int first_closer = -1;           // the side whose FIN came first on the wire
     int reset_by = -1;
-    std::string reset_cause;
+    ResetKind reset = ResetKind::none;
     std::vector<TableRow> table;
 
     // Nothing more will come: reset, or both FINs sent and acknowledged.
@@ -103,6 +124,8 @@ public:
     explicit Tracker(int server_port = -1) : server_port_(server_port) {}
 
     Annotated add(const Segment &s);
+    // Keep each side's payload (Side::stream), for tcpview --follow.
+    void keep_streams() { keep_streams_ = true; }
 
     const std::deque<Connection> &connections() const { return connections_; }
     const Connection *find(int id) const;
@@ -120,9 +143,10 @@ public:
 
 private:
     Connection &connection_for(const Segment &s);
-    std::string reset_cause(const Connection &c, int from) const;
+    void record_row(Connection &c, const Segment &s, const Annotated &a);
 
     int server_port_;
+    bool keep_streams_ = false;
     uint64_t count_ = 0;
     int64_t first_time_us_ = 0;
     bool origin_set_ = false;
@@ -135,6 +159,8 @@ private:
 // is, \r \n \t escaped, other bytes as '.', cut after max characters with
 // "..." (also when the capture holds less than the segment carried).
 std::string preview(const Segment &s, size_t max = 32);
+// The same for any payload: the captured bytes and the length sent.
+std::string preview(std::span<const uint8_t> payload, uint32_t length, size_t max = 32);
 
 // Sequence-number arithmetic modulo 2^32 (RFC 1982): a is after b.
 inline bool seq_after(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }

@@ -226,6 +226,42 @@ int listening_port(const std::string &line)
     return port <= 65535 ? port : -1;
 }
 
+// Shows the server's output until its "listening on" line; its port, or
+// -1 (said on stderr) when it ends first, stays silent too long, or stop.
+int wait_for_port(Child &server, const RunOptions &o, std::ostream &out,
+                  const volatile std::sig_atomic_t &stop)
+{
+    int port = -1;
+    auto deadline = Clock::now() + ms(o.startup_seconds);
+    while (port < 0) {
+        if (stop)
+            return -1;
+        if (Clock::now() > deadline) {
+            out.flush();
+            fprintf(stderr, "tcpview: the server printed no \"listening on <addr>, port <n>\" line "
+                            "within %.0f s\n", o.startup_seconds);
+            return -1;
+        }
+        struct pollfd p = {server.fd(), POLLIN, 0};
+        poll(&p, 1, 50);
+        auto lines = server.read_lines();
+        show(out, "server", lines);
+        for (const auto &l : lines)
+            if (port < 0)
+                port = listening_port(l);
+        if (port < 0 && server.eof()) {
+            while (!server.exited())
+                poll(nullptr, 0, 10);
+            out.flush();
+            fprintf(stderr, "tcpview: the server ended (%s) before printing \"listening on <addr>, "
+                            "port <n>\"\n", server.describe().c_str());
+            return -1;
+        }
+    }
+
+    return port;
+}
+
 }  // namespace
 
 std::string substitute_port(std::string command, int port)
@@ -251,37 +287,14 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         fprintf(stderr, "tcpview: cannot start the server: %s\n", strerror(errno));
         return 1;
     }
-    int port = -1;
-    auto deadline = Clock::now() + ms(o.startup_seconds);
-    while (port < 0) {
-        if (stop)
-            return 1;
-        if (Clock::now() > deadline) {
-            out.flush();
-            fprintf(stderr, "tcpview: the server printed no \"listening on <addr>, port <n>\" line "
-                            "within %.0f s\n", o.startup_seconds);
-            return 1;
-        }
-        struct pollfd p = {server.fd(), POLLIN, 0};
-        poll(&p, 1, 50);
-        auto lines = server.read_lines();
-        show(out, "server", lines);
-        for (const auto &l : lines)
-            if (port < 0)
-                port = listening_port(l);
-        if (port < 0 && server.eof()) {
-            while (!server.exited())
-                poll(nullptr, 0, 10);
-            out.flush();
-            fprintf(stderr, "tcpview: the server ended (%s) before printing \"listening on <addr>, "
-                            "port <n>\"\n", server.describe().c_str());
-            return 1;
-        }
-    }
+    const int port = wait_for_port(server, o, out, stop);
+    if (port < 0)
+        return 1;
 
-    std::string filter = "tcp port " + std::to_string(port);
+    // The port, and ICMP errors (they quote it; the viewer checks that).
+    std::string filter = "port " + std::to_string(port) + " or icmp or icmp6";
     if (!o.filter.empty())
-        filter += " and (" + o.filter + ")";
+        filter = "(" + filter + ") and (" + o.filter + ")";
     if (!capture.set_filter(filter)) {
         out.flush();
         fprintf(stderr, "tcpview: %s\n", capture.error().c_str());

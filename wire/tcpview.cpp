@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // tcpview - see what a lab's programs do on the wire, annotated.
 //
-// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]
-//        tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command with {port}' [filter]
+// usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all]
+//                [--width N] [--follow] [--svg file] [--html file] [filter expression]
+//        tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--follow] [--svg file] [--html file] [--drain seconds]
+//                --run 'server command' --run 'client command with {port}' [filter]
 //
 // Captures TCP on the loopback interface (or -i interface), or reads a
 // capture file (-r, no privilege needed), and prints each segment in
@@ -26,6 +28,8 @@
 
 #include <getopt.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <climits>
 #include <csignal>
@@ -37,9 +41,13 @@
 namespace {
 
 const char *const usage_text =
-    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-X] [filter expression]\n"
-    "       tcpview [-w file] [-t] [-X] [--drain seconds] --run 'server command' --run 'client command "
-    "with {port}' [filter expression]";
+    "usage: tcpview [-i interface] [-w file | -r file] [-c count] [-t] [-S] [-X] [--rows N|all] "
+    "[--width N] [--follow] [--svg file] [--html file] [filter expression]\n"
+    "       tcpview [-w file] [-t] [-S] [-X] [--rows N|all] [--width N] [--follow] [--svg file] [--html file] [--drain seconds] --run 'server "
+    "command' --run 'client command with {port}' [filter expression]";
+
+// About as wide as a full line with its note is; narrower terminals wrap it.
+constexpr unsigned full_line_width = 200;
 
 volatile std::sig_atomic_t stop_requested = 0;
 
@@ -53,6 +61,16 @@ std::string this_program()
         return "tcpview";
     path[n] = '\0';
     return path;
+}
+
+// A terminal narrower than the full lines gets the compact layout
+// (0: the full layout, for files, pipes and wide terminals).
+size_t terminal_width()
+{
+    struct winsize ws {};
+    if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+        return 0;
+    return ws.ws_col < full_line_width ? ws.ws_col : 0;
 }
 
 // The end of a file: a capture cut short (or holding a record libpcap
@@ -111,23 +129,44 @@ int capture_live(wire::Capture &cap, const std::string &interface, const std::st
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char **argv)
-{
-    std::string interface = "lo", read_path, write_path;
+// The command line, parsed.
+struct Args {
+    std::string interface = "lo", read_path, write_path, filter;
     std::vector<std::string> run;
     wire::ViewOptions view;
-    long count = 0;
+    long count = 0, width = -1;
     double drain = 10;
+};
+
+// A number option: all digits, at least min (else the usage line).
+long number_arg(const char *text, long min)
+{
+    char *end = nullptr;
+    long v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || v < min)
+        err_quit("%s", usage_text);
+    return v;
+}
+
+Args parse_args(int argc, char **argv)
+{
+    Args a;
+    std::string &interface = a.interface, &read_path = a.read_path, &write_path = a.write_path;
+    std::vector<std::string> &run = a.run;
+    wire::ViewOptions &view = a.view;
 
     static const struct option long_options[] = {
         {"run", required_argument, nullptr, 'R'},
         {"drain", required_argument, nullptr, 'D'},
+        {"rows", required_argument, nullptr, 'T'},
+        {"follow", no_argument, nullptr, 'F'},
+        {"svg", required_argument, nullptr, 'G'},
+        {"html", required_argument, nullptr, 'H'},
+        {"width", required_argument, nullptr, 'W'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "+i:w:r:c:tXh", long_options, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "+i:w:r:c:tSXh", long_options, nullptr)) != -1) {
         char *end = nullptr;
         switch (c) {
         case 'i': interface = optarg; break;
@@ -135,31 +174,48 @@ int main(int argc, char **argv)
         case 'r': read_path = optarg; break;
         case 't': view.absolute_time = true; break;
         case 'X': view.hex = true; break;
-        case 'R': run.push_back(optarg); break;
-        case 'c':
-            count = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || count <= 0)
-                err_quit("%s", usage_text);
+        case 'S': view.absolute_seq = true; break;
+        case 'F': view.follow = true; break;
+        case 'G': view.svg_path = optarg; break;
+        case 'H': view.html_path = optarg; break;
+        case 'T':
+            view.table_rows = std::string(optarg) == "all" ? 0 : static_cast<size_t>(number_arg(optarg, 1));
             break;
+        case 'W': a.width = number_arg(optarg, 0); break;
+        case 'R': run.push_back(optarg); break;
+        case 'c': a.count = number_arg(optarg, 1); break;
         case 'D':
-            drain = strtod(optarg, &end);
-            if (*optarg == '\0' || *end != '\0' || drain < 0)
+            a.drain = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || a.drain < 0)
                 err_quit("%s", usage_text);
             break;
         case 'h':
             puts(usage_text);
-            return 0;
+            exit(0);
         default:
             err_quit("%s", usage_text);
         }
     }
-    std::string filter;
     for (int i = optind; i < argc; ++i)
-        filter += (filter.empty() ? "" : " ") + std::string(argv[i]);
+        a.filter += (a.filter.empty() ? "" : " ") + std::string(argv[i]);
     if ((!run.empty() && run.size() != 2) || (!run.empty() && !read_path.empty()) ||
         (!read_path.empty() && !write_path.empty()))
         err_quit("%s", usage_text);
+    a.view.width = static_cast<size_t>(a.width >= 0 ? a.width : terminal_width());
+    return a;
+}
 
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    const Args args = parse_args(argc, argv);
+    const std::string &interface = args.interface, &read_path = args.read_path,
+                      &write_path = args.write_path, &filter = args.filter;
+    const std::vector<std::string> &run = args.run;
+    const wire::ViewOptions &view = args.view;
+    const long count = args.count;
+    const double drain = args.drain;
     if (!read_path.empty())
         return read_file(read_path, filter, view, write_path, count);
 

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -159,6 +160,102 @@ void write_pcap(const std::string &path, int link, const std::vector<Frame> &fra
     pcap_close(dead);
 }
 
+std::vector<uint8_t> udp_packet(const std::string &src, const std::string &dst, uint16_t sport,
+                                uint16_t dport, const std::string &payload)
+{
+    std::vector<uint8_t> v = {0x45, 0};
+    put16(v, static_cast<uint16_t>(28 + payload.size()));
+    put16(v, 0x4321);
+    put16(v, 0x4000);
+    v.insert(v.end(), {64, 17, 0, 0});
+    in_addr a{}, b{};
+    inet_pton(AF_INET, src.c_str(), &a);
+    inet_pton(AF_INET, dst.c_str(), &b);
+    auto *pa = reinterpret_cast<uint8_t *>(&a), *pb = reinterpret_cast<uint8_t *>(&b);
+    v.insert(v.end(), pa, pa + 4);
+    v.insert(v.end(), pb, pb + 4);
+    put16(v, sport);
+    put16(v, dport);
+    put16(v, static_cast<uint16_t>(8 + payload.size()));
+    put16(v, 0);
+    v.insert(v.end(), payload.begin(), payload.end());
+    return v;
+}
+
+std::vector<uint8_t> icmp_port_unreachable(const std::vector<uint8_t> &udp)
+{
+    // From the datagram's destination back to its source, quoting its IP
+    // header and 8 bytes after it.
+    std::vector<uint8_t> v = {0x45, 0};
+    put16(v, static_cast<uint16_t>(20 + 8 + 28));
+    put16(v, 0x1111);
+    put16(v, 0);
+    v.insert(v.end(), {64, 1, 0, 0});
+    v.insert(v.end(), udp.begin() + 16, udp.begin() + 20);
+    v.insert(v.end(), udp.begin() + 12, udp.begin() + 16);
+    v.insert(v.end(), {3, 3, 0, 0, 0, 0, 0, 0});
+    v.insert(v.end(), udp.begin(), udp.begin() + 28);
+    return v;
+}
+
+std::vector<uint8_t> arp_frame()
+{
+    std::vector<uint8_t> v(12, 0xff);
+    put16(v, 0x0806);
+    v.insert(v.end(), {0, 1, 8, 0, 6, 4, 0, 1});
+    v.insert(v.end(), 20, 0);
+    return v;
+}
+
+namespace {
+
+void put_le32(std::string &out, uint32_t x)
+{
+    for (int i = 0; i < 4; ++i)
+        out += static_cast<char>(x >> (8 * i));
+}
+
+// One pcapng block: type, total length, body (padded to 4), total length.
+std::string block(uint32_t type, std::string body)
+{
+    while (body.size() % 4)
+        body += '\0';
+    std::string out;
+    put_le32(out, type);
+    put_le32(out, static_cast<uint32_t>(body.size() + 12));
+    out += body;
+    put_le32(out, static_cast<uint32_t>(body.size() + 12));
+    return out;
+}
+
+}  // namespace
+
+void write_pcapng(const std::string &path, int link, const std::vector<Frame> &frames)
+{
+    std::string shb, idb;
+    put_le32(shb, 0x1a2b3c4d);      // byte-order magic
+    put_le32(shb, 1);               // version 1.0
+    shb += std::string(8, '\xff');  // section length: not given
+    put_le32(idb, static_cast<uint32_t>(link));  // link type, reserved 0
+    put_le32(idb, 262144);          // snaplen
+    std::string file = block(0x0a0d0d0a, shb) + block(1, idb);
+    for (const auto &f : frames) {
+        std::string epb;
+        uint64_t t = static_cast<uint64_t>(f.time_us);  // default resolution: microseconds
+        put_le32(epb, 0);           // interface 0
+        put_le32(epb, static_cast<uint32_t>(t >> 32));
+        put_le32(epb, static_cast<uint32_t>(t));
+        put_le32(epb, static_cast<uint32_t>(f.bytes.size()));
+        put_le32(epb, static_cast<uint32_t>(f.bytes.size()));
+        epb.append(f.bytes.begin(), f.bytes.end());
+        file += block(6, epb);
+    }
+    FILE *out = fopen(path.c_str(), "wb");
+    if (!out || fwrite(file.data(), 1, file.size(), out) != file.size())
+        throw std::runtime_error("cannot write " + path);
+    fclose(out);
+}
+
 Conversation::Conversation(uint32_t client_isn, uint32_t server_isn, uint16_t client_port,
                            uint16_t server_port)
 {
@@ -222,6 +319,14 @@ void Conversation::rst_answering_syn()
 {
     side_[server].next = 0;
     emit(server, wire::flag_rst | wire::flag_ack, "");
+}
+
+void Conversation::fins_cross()
+{
+    const uint32_t server_had = side_[server].received;
+    fin(client);
+    side_[server].received = server_had;  // the client's FIN is still on its way
+    fin(server);
 }
 
 void Conversation::resend_last()

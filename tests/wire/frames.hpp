@@ -39,8 +39,18 @@ struct Frame {
     std::vector<uint8_t> bytes;
 };
 
+// Other frames a real capture holds: a UDP datagram (IPv4), the ICMP port
+// unreachable that answers it, an ARP request (Ethernet).
+std::vector<uint8_t> udp_packet(const std::string &src, const std::string &dst, uint16_t sport,
+                                uint16_t dport, const std::string &payload);
+std::vector<uint8_t> icmp_port_unreachable(const std::vector<uint8_t> &udp_packet);
+std::vector<uint8_t> arp_frame();
+
 // Writes frames to path as a pcap file of link type link.
 void write_pcap(const std::string &path, int link, const std::vector<Frame> &frames);
+// The same as pcapng (Wireshark's format): section header, one interface,
+// an enhanced packet block per frame.
+void write_pcapng(const std::string &path, int link, const std::vector<Frame> &frames);
 
 // A conversation between a client and a server, one call per segment, with
 // sequence numbers kept as the kernels would: each side's seq advances by
@@ -59,6 +69,7 @@ public:
     void rst(Who who, bool with_ack = true);
     void rst_answering_syn();                 // nothing listens: RST+ACK, seq 0
     void resend_last();                       // the previous segment again (a retransmission)
+    void fins_cross();                        // both FINs sent before either arrives
     void window(Who who, uint16_t w) { side_[who].window = w; }
     void addresses(const std::string &client_addr, const std::string &server_addr)
     {

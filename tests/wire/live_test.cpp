@@ -6,10 +6,16 @@
 #include "capture.hpp"
 #include "process.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -321,4 +327,93 @@ TEST(TcpviewLive, ReadsWhatTcpdumpWrote)
     EXPECT_THAT(s[1].note, HasSubstr("handshake 2/3"));
     EXPECT_THAT(s[2].note, HasSubstr("handshake 3/3"));
     std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A UDP socket bound to 127.0.0.1 and a port the kernel picks.
+unp::Fd udp_socket(int *port)
+{
+    unp::Fd fd(socket(AF_INET, SOCK_DGRAM, 0));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+        getsockname(fd.get(), reinterpret_cast<sockaddr *>(&a), &len) != 0)
+        return unp::Fd();
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+bool connect_to(int fd, int port)
+{
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    return connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+}
+
+// tcpview -c count FILTER, once it says the capture is active.
+Process capture(int count, const std::string &filter)
+{
+    std::vector<std::string> args = {"-c", std::to_string(count)};
+    std::istringstream words(filter);
+    for (std::string w; words >> w;)
+        args.push_back(w);
+    auto p = Process::run("tcpview", args);
+    EXPECT_TRUE(eventually([&] { return p.stderr_text().find("capturing") != std::string::npos; }));
+    return p;
+}
+
+}  // namespace
+
+TEST(TcpviewLive, AUdpExchangeShowsBothDatagrams)
+{
+    REQUIRE_CAPTURE();
+    int sport = 0, cport = 0;
+    unp::Fd server = udp_socket(&sport), client = udp_socket(&cport);
+    ASSERT_TRUE(server.get() >= 0 && client.get() >= 0);
+    auto p = capture(2, "udp port " + std::to_string(sport));
+    ASSERT_TRUE(connect_to(client.get(), sport));
+    ASSERT_EQ(write(client.get(), "ping\n", 5), 5);
+    char buf[64];
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    ASSERT_EQ(recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr *>(&from), &len), 5);
+    ASSERT_EQ(sendto(server.get(), "PONG\n", 5, 0, reinterpret_cast<sockaddr *>(&from), len), 5);
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    const std::string c = "127.0.0.1." + std::to_string(cport), s = "127.0.0.1." + std::to_string(sport);
+    EXPECT_THAT(out, HasSubstr(c + " > " + s + ": UDP, length 5  | datagram: 5 bytes sent by " + c +
+                               " (sendto() or write()): \"ping\\n\""));
+    EXPECT_THAT(out, HasSubstr(s + " > " + c + ": UDP, length 5  | datagram: 5 bytes sent by " + s));
+    EXPECT_THAT(out, HasSubstr("\"PONG\\n\""));
+    EXPECT_THAT(out, HasSubstr("UDP: 2 datagrams; ICMP: 0 messages"));
+}
+
+TEST(TcpviewLive, AConnectedUdpSocketToAClosedPortGetsThePortUnreachable)
+{
+    REQUIRE_CAPTURE();
+    int closed = 0, cport = 0;
+    { unp::Fd gone = udp_socket(&closed); }  // bound, then closed: nothing there now
+    unp::Fd client = udp_socket(&cport);
+    auto p = capture(2, "udp port " + std::to_string(closed) + " or icmp");
+    ASSERT_TRUE(connect_to(client.get(), closed));
+    ASSERT_EQ(write(client.get(), "hello?", 6), 6);
+    char buf[16];
+    pollfd pfd = {client.get(), POLLIN, 0};
+    poll(&pfd, 1, 2000);
+    errno = 0;
+    EXPECT_EQ(recv(client.get(), buf, sizeof buf, MSG_DONTWAIT), -1);
+    EXPECT_EQ(errno, ECONNREFUSED) << "the kernel told the connected socket";
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    EXPECT_THAT(out, HasSubstr(": UDP, length 6"));
+    EXPECT_THAT(out, HasSubstr("127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port " + std::to_string(closed) +
+                               " port unreachable  | port unreachable: nothing is bound to 127.0.0.1 UDP port " +
+                               std::to_string(closed)));
+    EXPECT_THAT(out, HasSubstr("socket of port " + std::to_string(cport) +
+                               ": a connected UDP socket gets ECONNREFUSED"));
 }

@@ -44,7 +44,7 @@ TEST(Tcpview, ReadsASavedCaptureWithoutPrivilege)
         "  1 0.000000 127.0.0.1.52875 > 127.0.0.1.13: Flags [S], seq 0, win 512, options [mss 65495,"
         "sackOK,TS val 1000 ecr 0,nop,wscale 7], length 0  | handshake 1/3"));
     EXPECT_THAT(lines[3], HasSubstr("Flags [P.], seq 1:27, ack 1, win 512, length 26  | data: 26 bytes"));
-    EXPECT_THAT(out, HasSubstr("closed first:  by the server (FIN, segment 6)"));
+    EXPECT_THAT(out, HasSubstr("closed first:  by the server (FIN, frame 6)"));
     EXPECT_THAT(out, HasSubstr("server > client: 26 bytes in 4 segments"));
 }
 
@@ -196,4 +196,91 @@ TEST(Tcpview, ReadsIPv6TcpBehindExtensionHeaders)
         ASSERT_EQ(lines.size(), 4u) << out;
         EXPECT_THAT(lines[3], HasSubstr("::1.13 > ::1.40000: Flags [P.], seq 1:7, ack 1"));
     }
+}
+
+TEST(Tcpview, NumbersFramesAsTheCaptureDoesAndSaysWhatItSkipped)
+{
+    // mDNS, ARP and an ICMP error among the daytime segments, as on a lab
+    // machine: lines carry the capture's frame numbers and its time origin.
+    TempDir dir;
+    C c = daytime();
+    const int64_t t0 = c.frames()[0].time_us - 50000;  // the capture began 50 ms before the SYN
+    auto mdns = udp_packet("127.0.0.1", "127.0.0.1", 5353, 5353, "mdns query");
+    auto udp = udp_packet("127.0.0.1", "127.0.0.1", 40001, 9, "x");
+    std::vector<Frame> frames = {{t0, link_frame(wire::link_ethernet, mdns)},
+                                 {t0 + 1, arp_frame()},
+                                 {t0 + 2, link_frame(wire::link_ethernet, mdns)}};
+    for (size_t i = 0; i < c.frames().size(); ++i) {
+        frames.push_back(c.frames()[i]);
+        if (i == 3) {
+            frames.push_back({c.frames()[i].time_us + 1, link_frame(wire::link_ethernet, udp)});
+            frames.push_back({c.frames()[i].time_us + 2,
+                              link_frame(wire::link_ethernet, icmp_port_unreachable(udp))});
+        }
+    }
+    write_pcap(dir.file("mixed.pcap"), wire::link_ethernet, frames);
+    auto p = Process::run("tcpview", {"-r", dir.file("mixed.pcap")});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    auto lines = segment_lines(out);
+    ASSERT_EQ(lines.size(), 8u) << out;
+    EXPECT_THAT(lines[0], ::testing::StartsWith("  4 0.050000 127.0.0.1.52875 > 127.0.0.1.13: Flags [S]"));
+    EXPECT_THAT(lines[3], ::testing::StartsWith("  7 0.050300 "));
+    EXPECT_THAT(lines[4], ::testing::StartsWith(" 10 0.050400 "));
+    EXPECT_THAT(out, HasSubstr("  1 0.000000 127.0.0.1.5353 > 127.0.0.1.5353: UDP, length 10"));
+    EXPECT_THAT(out, HasSubstr("  9 0.050302 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 9 port unreachable"));
+    EXPECT_THAT(out, HasSubstr("skipped 1 frame: 1 ARP\n"));
+    EXPECT_THAT(out, HasSubstr("UDP: 3 datagrams; ICMP: 1 message (1 port unreachable)\n"));
+    EXPECT_THAT(out, HasSubstr("closed first:  by the server (FIN, frame 11)"));
+    EXPECT_THAT(out, HasSubstr("     11  server  F. "));
+
+    // With a filter, the numbers are still the file's.
+    auto q = Process::run("tcpview", {"-r", dir.file("mixed.pcap"), "tcp"});
+    std::string filtered = q.read_rest();
+    EXPECT_EQ(q.wait().describe(), "exit 0");
+    EXPECT_THAT(segment_lines(filtered)[0], ::testing::StartsWith("  4 0.050000 "));
+    EXPECT_THAT(filtered, HasSubstr("skipped 5 frames: 5 not matching the filter\n"));
+}
+
+TEST(Tcpview, ReadsBsdLoopbackAndPcapng)
+{
+    // A macOS lab machine's loopback capture (DLT_NULL), and what Wireshark
+    // saves by default (pcapng).
+    TempDir dir;
+    C c = daytime();
+    std::vector<Frame> null_frames;
+    for (size_t i = 0; i < c.specs().size(); ++i)
+        null_frames.push_back({c.frames()[i].time_us, frame(wire::link_null, c.specs()[i])});
+    write_pcap(dir.file("bsd.pcap"), wire::link_null, null_frames);
+    write_pcapng(dir.file("wireshark.pcapng"), wire::link_ethernet, c.frames());
+    write_pcapng(dir.file("bsd.pcapng"), wire::link_null, null_frames);
+    for (const char *name : {"bsd.pcap", "wireshark.pcapng", "bsd.pcapng"}) {
+        SCOPED_TRACE(name);
+        auto p = Process::run("tcpview", {"-r", dir.file(name)});
+        std::string out = p.read_rest();
+        EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+        auto lines = segment_lines(out);
+        ASSERT_EQ(lines.size(), 8u) << out;
+        EXPECT_THAT(lines[3], HasSubstr(" 0.000300 127.0.0.1.13 > 127.0.0.1.52875: Flags [P.], seq 1:27, ack 1"));
+        EXPECT_THAT(out, HasSubstr("ended:         orderly"));
+        EXPECT_THAT(out, Not(HasSubstr("skipped")));
+    }
+}
+
+TEST(Tcpview, OptionsForTheWholeTableAbsoluteNumbersAndWidth)
+{
+    TempDir dir;
+    daytime().write(dir.file("d.pcap"));
+    auto p = Process::run("tcpview", {"-S", "--rows", "2", "--width", "80", "-r", dir.file("d.pcap")});
+    std::string out = p.read_rest();
+    EXPECT_EQ(p.wait().describe(), "exit 0") << p.stderr_text();
+    EXPECT_THAT(out, HasSubstr("  1 0.000000 127.0.0.1.52875 > 127.0.0.1.13 [S] seq 3150304300 win 512 len 0\n"
+                               "      handshake 1/3"));
+    EXPECT_THAT(out, HasSubstr("    ... 6 more rows (tcpview --rows all prints every row)"));
+    auto all = Process::run("tcpview", {"--rows", "all", "-r", dir.file("d.pcap")});
+    EXPECT_THAT(all.read_rest(), HasSubstr("      8  server  .  "));
+    EXPECT_EQ(all.wait().describe(), "exit 0");
+    auto bad = Process::run("tcpview", {"--rows", "none", "-r", dir.file("d.pcap")});
+    EXPECT_EQ(bad.wait().describe(), "exit 1");
+    EXPECT_THAT(bad.stderr_text(), HasSubstr("usage: tcpview"));
 }

@@ -24,11 +24,9 @@ struct Shown {
     std::vector<wire::Connection> connections;
 };
 
-Shown show(const Conversation &conv, int server_port = -1)
+Shown show_with(const Conversation &conv, wire::ViewOptions options)
 {
     std::ostringstream out;
-    wire::ViewOptions options;
-    options.server_port = server_port;
     wire::Viewer v(out, options);
     for (const auto &f : conv.frames())
         EXPECT_TRUE(v.frame(wire::link_ethernet, f.time_us, f.bytes));
@@ -41,6 +39,13 @@ Shown show(const Conversation &conv, int server_port = -1)
     s.summary = out.str().substr(lines.size());
     s.connections.assign(v.tracker().connections().begin(), v.tracker().connections().end());
     return s;
+}
+
+Shown show(const Conversation &conv, int server_port = -1)
+{
+    wire::ViewOptions options;
+    options.server_port = server_port;
+    return show_with(conv, options);
 }
 
 
@@ -69,8 +74,8 @@ TEST(View, PrintsTheDaytimeExchangeInTcpdumpStyle)
     EXPECT_THAT(s.lines[7], HasSubstr("both directions are closed; the server, which closed first, waits in TIME_WAIT"));
 
     EXPECT_THAT(s.summary, HasSubstr("connection 1: client 127.0.0.1.52875, server 127.0.0.1.13\n"));
-    EXPECT_THAT(s.summary, HasSubstr("opened:        by the client's connect() (SYN, segment 1, at 0.000000)"));
-    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the server (FIN, segment 6)"));
+    EXPECT_THAT(s.summary, HasSubstr("opened:        by the client's connect() (SYN, frame 1, at 0.000000)"));
+    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the server (FIN, frame 6)"));
     EXPECT_THAT(s.summary, HasSubstr("ended:         orderly: FIN and ACK in both directions"));
     EXPECT_THAT(s.summary, HasSubstr("client > server: 0 bytes in 4 segments"));
     EXPECT_THAT(s.summary, HasSubstr("server > client: 26 bytes in 4 segments"));
@@ -121,12 +126,15 @@ TEST(View, TheHandoutsSeqAckTable)
     c.data(C::server, "New number generated: 8");
     c.ack(C::client);
     Shown s = show(c);
-    EXPECT_THAT(s.summary, HasSubstr("      #  from    flags  length | client seq     ack | server seq     ack\n"));
+    EXPECT_THAT(s.summary, HasSubstr("      #  from    flags  length | client seq        ack | server seq        ack\n"));
+    // Before the server's SYN+ACK, the server has sent nothing: "-", not 0.
+    EXPECT_THAT(s.summary, HasSubstr("      1  client  S          0 |          1          - |          -          -\n"));
     // After segment 4 (data "0"): the client will send byte 5 next.
-    EXPECT_THAT(s.summary, HasSubstr("      4  client  P.         4 |          5       1 |          1       1\n"));
-    EXPECT_THAT(s.summary, HasSubstr("      5  server  .          0 |          5       1 |          1       5\n"));
-    EXPECT_THAT(s.summary, HasSubstr("      6  server  P.        23 |          5       1 |         24       5\n"));
-    EXPECT_THAT(s.summary, HasSubstr("      7  client  .          0 |          5      24 |         24       5\n"));
+    EXPECT_THAT(s.summary, HasSubstr("      4  client  P.         4 |          5          1 |          1          1\n"));
+    EXPECT_THAT(s.summary, HasSubstr("      5  server  .          0 |          5          1 |          1          5\n"));
+    EXPECT_THAT(s.summary, HasSubstr("      6  server  P.        23 |          5          1 |         24          5\n"));
+    EXPECT_THAT(s.summary, HasSubstr("      7  client  .          0 |          5         24 |         24          5\n"));
+    EXPECT_THAT(s.summary, HasSubstr("ack: the last acknowledgement that side sent, the next byte it expects"));
 }
 
 TEST(View, AFinThatKeepsReadingIsShutdown)
@@ -146,7 +154,7 @@ TEST(View, AFinThatKeepsReadingIsShutdown)
     EXPECT_THAT(s.lines[4], HasSubstr("FIN from the client: it closed first"));
     EXPECT_THAT(s.lines[6], HasSubstr("after the client's FIN: it reads this only if it used shutdown(SHUT_WR)"));
     EXPECT_THAT(s.lines[7], HasSubstr("that FIN was shutdown(SHUT_WR), not close(), and the client still reads"));
-    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the client (FIN, segment 5): shutdown(SHUT_WR): it kept reading after its FIN"));
+    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the client (FIN, frame 5): shutdown(SHUT_WR): it kept reading after its FIN"));
     EXPECT_THAT(s.summary, HasSubstr("ended:         orderly"));
 }
 
@@ -165,7 +173,7 @@ TEST(View, DataAfterCloseIsAnsweredWithRst)
     c.rst(C::server, false);
     Shown s = show(c);
     EXPECT_THAT(s.lines[8], HasSubstr("Flags [R], seq 7, win 512, length 0  | RST from the server: data arrived after the server's close()"));
-    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the server (FIN, segment 6): close(): data sent to it afterwards was answered with RST"));
+    EXPECT_THAT(s.summary, HasSubstr("closed first:  by the server (FIN, frame 6): close(): data sent to it afterwards was answered with RST"));
     EXPECT_THAT(s.summary, HasSubstr("ended:         reset by the server: data arrived after the server's close()"));
     EXPECT_TRUE(s.connections[0].finished());
 }
@@ -211,7 +219,7 @@ TEST(View, RstAnsweringASynMeansNothingListens)
     Shown s = show(c);
     EXPECT_THAT(s.lines[1], HasSubstr("Flags [R.], seq 0, ack 1"));
     EXPECT_THAT(s.lines[1], HasSubstr("nothing listens on 127.0.0.1.9877: the client's connect() fails with ECONNREFUSED"));
-    EXPECT_THAT(s.summary, HasSubstr("(SYN, segment 1, at 0.000000), refused"));
+    EXPECT_THAT(s.summary, HasSubstr("(SYN, frame 1, at 0.000000), refused"));
     EXPECT_THAT(s.summary, HasSubstr("server (no SYN captured)"));
     EXPECT_THAT(s.summary, HasSubstr("windows:       scale unknown"));
 }
@@ -342,4 +350,175 @@ TEST(View, AWindowScaleAbove14IsTakenAs14)
     EXPECT_THAT(s.lines[0], HasSubstr("wscale 32 is more than RFC 7323's maximum of 14: taken as 14"));
     EXPECT_THAT(s.lines[1], HasSubstr("wscale 255 is more than RFC 7323's maximum of 14: taken as 14"));
     EXPECT_THAT(s.summary, HasSubstr("units of 16384 bytes from the client, 16384 from the server"));
+}
+
+
+TEST(View, ASimultaneousCloseHasNoFirstCloser)
+{
+    C c(100, 200, 40000, 9877);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.fins_cross();     // each FIN's ack leaves out the other FIN
+    c.ack(C::client);
+    c.ack(C::server);
+    Shown s = show(c);
+    EXPECT_THAT(s.lines[3], HasSubstr("Flags [F.], seq 1, ack 1,"));
+    EXPECT_THAT(s.lines[4], HasSubstr("Flags [F.], seq 1, ack 1,"));
+    EXPECT_THAT(s.lines[4], HasSubstr("FIN from the server before the client's FIN arrived (its ack 1 "
+                                      "does not cover that FIN, 1): a simultaneous close, neither closed first"));
+    EXPECT_THAT(s.lines[5], HasSubstr("after a simultaneous close both sides wait in TIME_WAIT"));
+    EXPECT_THAT(s.summary, HasSubstr("closed first:  neither: a simultaneous close (FINs in frames 4 and 5;"));
+    EXPECT_THAT(s.summary, Not(HasSubstr("by the client (FIN")));
+    EXPECT_THAT(s.summary, HasSubstr("ended:         orderly"));
+    EXPECT_EQ(s.connections[0].close, wire::CloseKind::simultaneous);
+}
+
+TEST(View, TheTableHasEveryRowOnRequest)
+{
+    C c(100, 200, 40000, 9877);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    for (int i = 0; i < 57; ++i) {
+        if (i % 2 == 0)
+            c.data(C::client, "line " + std::to_string(i) + "\n");
+        else
+            c.ack(C::server);
+    }
+    Shown handout = show(c);
+    EXPECT_THAT(handout.summary, HasSubstr("     30  client"));
+    EXPECT_THAT(handout.summary, Not(HasSubstr("     31  ")));
+    EXPECT_THAT(handout.summary, HasSubstr("    ... 30 more rows (tcpview --rows all prints every row)\n"));
+    wire::ViewOptions all;
+    all.table_rows = 0;
+    Shown full = show_with(c, all);
+    EXPECT_THAT(full.summary, HasSubstr("     60  client  P.         8 |        228          1 |          1        220\n"));
+    EXPECT_THAT(full.summary, Not(HasSubstr("more rows")));
+}
+
+TEST(View, AWindowUpdateBeforeAnyDataIsNotARead)
+{
+    C c(100, 200, 40000, 9877);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.window(C::server, 700);
+    c.ack(C::server);  // the server's kernel grows its window: nothing was read
+    Shown s = show(c);
+    EXPECT_THAT(s.lines[3], HasSubstr("window update: the server's kernel offers a new window (no data was read"));
+    EXPECT_THAT(s.lines[3], Not(HasSubstr("application read")));
+}
+
+TEST(View, AbsoluteSequenceNumbersAsTcpdumpS)
+{
+    wire::ViewOptions options;
+    options.absolute_seq = true;
+    Shown s = show_with(daytime(), options);
+    EXPECT_THAT(s.lines[0], HasSubstr("Flags [S], seq 3150304300, win 512"));
+    EXPECT_THAT(s.lines[1], HasSubstr("Flags [S.], seq 3968470670, ack 3150304301,"));
+    EXPECT_THAT(s.lines[3], HasSubstr("Flags [P.], seq 3968470671:3968470697, ack 3150304301,"));
+    EXPECT_THAT(s.summary, HasSubstr("seq/ack after each segment (absolute;"));
+    EXPECT_THAT(s.summary, HasSubstr("      4  server  P.        26 | 3150304301 3968470671 | 3968470697 3150304301\n"));
+}
+
+TEST(View, CompactLayoutFitsAnEightyColumnTerminal)
+{
+    wire::ViewOptions options;
+    options.width = 80;
+    Shown s = show_with(daytime(), options);
+    ASSERT_GT(s.lines.size(), 8u);
+    for (const auto &l : s.lines)
+        EXPECT_LE(l.size(), 80u) << l;
+    EXPECT_THAT(s.lines[0], ::testing::StartsWith("  1 0.000000 127.0.0.1.52875 > 127.0.0.1.13 [S] seq 0 win 512 len 0"));
+    EXPECT_THAT(s.lines[1], ::testing::StartsWith("      handshake 1/3: SYN, the client's connect();"));
+}
+
+TEST(View, UdpDatagramsAndThePortUnreachableThatAnswersThem)
+{
+    // A TFTP-like block to a port where nothing listens, and the kernel's answer.
+    std::string block("\x00\x03\x00\x01hello", 9);
+    auto udp = udp_packet("127.0.0.1", "127.0.0.1", 40001, 9, block);
+    std::ostringstream out;
+    wire::Viewer v(out, {});
+    EXPECT_TRUE(v.frame(wire::link_ethernet, 1000, link_frame(wire::link_ethernet, udp)));
+    EXPECT_TRUE(v.frame(wire::link_ethernet, 1100, link_frame(wire::link_ethernet, icmp_port_unreachable(udp))));
+    v.summary();
+    std::string text = out.str();
+    EXPECT_THAT(text, HasSubstr("  1 0.000000 127.0.0.1.40001 > 127.0.0.1.9: UDP, length 9  | datagram: 9 bytes "
+                                "sent by 127.0.0.1.40001 (sendto() or write()): \"....hello\" (bytes 00 03 00 01)\n"));
+    EXPECT_THAT(text, HasSubstr("  2 0.000100 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 9 port unreachable  | "
+                                "port unreachable: nothing is bound to 127.0.0.1 UDP port 9"));
+    EXPECT_THAT(text, HasSubstr("a connected UDP socket gets ECONNREFUSED"));
+    EXPECT_THAT(text, HasSubstr("UDP: 1 datagram; ICMP: 1 message (1 port unreachable)\n"));
+    EXPECT_THAT(text, Not(HasSubstr("skipped")));
+}
+
+namespace {
+
+// follow_text undone: \\ and \xNN back to bytes.
+std::string unescape(const std::string &text)
+{
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\') {
+            out += text[i];
+        } else if (text[i + 1] == '\\') {
+            out += '\\';
+            ++i;
+        } else {
+            out += static_cast<char>(std::stoi(text.substr(i + 2, 2), nullptr, 16));
+            i += 3;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(View, FollowGivesBackExactlyTheBytesEachSideSent)
+{
+    // An echo session, a retransmission in the middle, binary bytes too.
+    const std::string one = "hello\n", two = std::string("bin\x01\x02\\\xff\n", 8);
+    C c(100, 200, 40000, 9877);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::client, one);
+    c.resend_last();
+    c.data(C::server, one);
+    c.data(C::client, two);
+    c.data(C::server, two);
+    c.fin(C::client);
+    c.fin(C::server);
+    c.ack(C::client);
+    wire::ViewOptions options;
+    options.follow = true;
+    Shown s = show_with(c, options);
+    const std::string head_c = "connection 1, client > server (127.0.0.1.40000 > 127.0.0.1.9877), 14 bytes:\n";
+    const std::string head_s = "connection 1, server > client (127.0.0.1.9877 > 127.0.0.1.40000), 14 bytes:\n";
+    size_t at_c = s.summary.find(head_c), at_s = s.summary.find(head_s);
+    ASSERT_NE(at_c, std::string::npos) << s.summary;
+    ASSERT_NE(at_s, std::string::npos) << s.summary;
+    std::string client_text = s.summary.substr(at_c + head_c.size(), at_s - at_c - head_c.size() - 1);
+    std::string server_text = s.summary.substr(at_s + head_s.size());
+    server_text.pop_back();  // the blank line after it
+    EXPECT_EQ(client_text, "hello\nbin\\x01\\x02\\\\\\xff\n");
+    EXPECT_EQ(unescape(client_text), one + two);
+    EXPECT_EQ(unescape(server_text), one + two);
+}
+
+TEST(View, HttpRequestAndStatusLinesInTheNotes)
+{
+    C c(100, 200, 40000, 8080);
+    c.syn();
+    c.syn_ack();
+    c.ack(C::client);
+    c.data(C::client, "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    c.data(C::server, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    c.data(C::client, "hello again");  // not HTTP: no such note
+    Shown s = show(c);
+    EXPECT_THAT(s.lines[3], HasSubstr("| HTTP request: GET /index.html HTTP/1.1; data: 45 bytes written by the client"));
+    EXPECT_THAT(s.lines[4], HasSubstr("| HTTP response: HTTP/1.1 200 OK; data: "));
+    EXPECT_THAT(s.lines[5], Not(HasSubstr("HTTP")));
 }
