@@ -127,7 +127,7 @@ std::vector<wire::Segment> Capture::segments() const
     if (!file.open())
         return v;
     const int link = file.link();
-    wire::Capture::Handler keep = [&](int64_t t, std::span<const uint8_t> frame) {
+    wire::Capture::Handler keep = [&](uint64_t, int64_t t, std::span<const uint8_t> frame) {
         if (auto s = wire::decode_frame(link, t, frame))
             v.push_back(std::move(*s));
         return false;
