@@ -2,6 +2,7 @@
 // Timeouts (connect_timeo, connect_nonb, readable_timeo, writable_timeo),
 // descriptor passing (write_fd/read_fd) and recvfrom_flags, on loopback
 // and socketpairs, with their failure messages.
+#include "lib_helpers.hpp"
 #include "process.hpp"
 #include "unp.h"
 #include "unp.hpp"
@@ -23,15 +24,6 @@ using Clock = std::chrono::steady_clock;
 std::string err(const char *call, int errnum)
 {
     return std::string("^") + call + " error: " + strerror(errnum) + "\n$";
-}
-
-sockaddr_in loopback(int port)
-{
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return sa;
 }
 
 // A loopback port whose SYNs go unanswered, without root or a firewall: a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every wrapper's failure path: the message the book's programs print, and
 // the exit status.  A wrapper that returned on failure would fail here too.
+#include "lib_helpers.hpp"
 #include "process.hpp"
 #include "unp.h"
 #include "unp.hpp"
@@ -49,15 +50,6 @@ struct TakenPort {
     unp::Fd fd = unp::listen_tcp("127.0.0.1", "0");
     int port = unp::local_port(fd.get());
 };
-
-sockaddr_in loopback(int port)
-{
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return sa;
-}
 
 }  // namespace
 
