@@ -302,9 +302,9 @@ TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
         const char *usage;
     };
     for (const Case &k : {Case{"FTServer", {}, "usage: FTServer <port>"},
-                          Case{"FTClient", {"127.0.0.1", "1"}, "usage: FTClient <IPaddress> <port> <remote-path> <local-file>"},
+                          Case{"FTClient", {"127.0.0.1", "1"}, "usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>"},
                           Case{"ftserver", {"1", "2"}, "usage: ftserver [-d DIR] [port]"},
-                          Case{"ftclient", {"127.0.0.1"}, "usage: ftclient [-f] <host> <port>"}}) {
+                          Case{"ftclient", {"127.0.0.1"}, "usage: ftclient [-f] [-t SECONDS] <host> <port>"}}) {
         Process p = Process::run(k.prog, k.args);
         ExitStatus st = p.wait();
         EXPECT_TRUE(st.exited && st.code != 0) << k.prog << ": " << st.describe();
