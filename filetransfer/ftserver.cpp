@@ -177,9 +177,9 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
         }
         std::uint32_t len = ft::get_u32(hdr);
         if (len > ft::kMaxPath) {
-            // Drop the path unread up to kMaxDiscard and keep serving;
+            // Drop the path unread up to kMaxDiscard bytes and keep serving;
             // beyond that, give up on this connection.
-            std::uint32_t skip = len < ft::kMaxDiscard ? len : 0;
+            std::uint32_t skip = len <= ft::kMaxDiscard ? len : 0;
             char sink[4096];
             for (std::uint32_t left = skip; left > 0;) {
                 std::size_t chunk = left < sizeof sink ? left : sizeof sink;
