@@ -199,3 +199,27 @@ TEST(FiletransferFaults, ClientsPrintTheServersReasonWithControlCharactersEscape
         EXPECT_THAT(err, AllOf(HasSubstr("\\x1b]0;owned\\x07\\x1b[2Jgone"), Not(HasSubstr("\x1b")))) << prog;
     }
 }
+
+// ftserver -i: a client silent for that long loses its child, with a line
+// in the log; one that keeps asking does not.
+TEST(FiletransferFaults, FtserverDisconnectsAnIdleClient)
+{
+    TempDir served;
+    write_file(served / "f", "f");
+    Process srv = Process::run("ftserver", {"-d", served.path(), "-i", "1", "0"});
+    int port = srv.wait_for_port();
+    ASSERT_NE(port, 0);
+    Client idle(port), busy(port);
+    const std::string request("\0\0\0\1f", 5);
+    for (int i = 0; i < 3; i++) {  // 1.5 s of requests, each within the timeout
+        ASSERT_TRUE(busy.send(request));
+        EXPECT_EQ(busy.recv_exact(10).size(), 10u);
+        std::this_thread::sleep_for(500ms);  // the pause between requests is the point
+    }
+    EXPECT_TRUE(idle.closed_by_peer(5s)) << "the idle client is still connected";
+    ASSERT_TRUE(busy.send(request));
+    EXPECT_EQ(busy.recv_exact(10).size(), 10u) << "the busy client was disconnected too";
+    std::string log;
+    EXPECT_TRUE(eventually([&] { return (log = srv.stderr_text()).find("idle for 1 s: disconnected") != std::string::npos; }))
+        << log;
+}

@@ -398,7 +398,7 @@ TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
     };
     for (const Case &k : {Case{"FTServer", {}, "usage: FTServer <port>"},
                           Case{"FTClient", {"127.0.0.1", "1"}, "usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>"},
-                          Case{"ftserver", {"1", "2"}, "usage: ftserver [-d DIR] [port]"},
+                          Case{"ftserver", {"1", "2"}, "usage: ftserver [-d DIR] [-i SECONDS] [port]"},
                           Case{"ftclient", {"127.0.0.1"}, "usage: ftclient [-f] [-t SECONDS] <host> <port>"}}) {
         Process p = Process::run(k.prog, k.args);
         ExitStatus st = p.wait();
