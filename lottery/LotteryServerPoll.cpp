@@ -101,12 +101,11 @@ int main(int argc, char **argv)
 
     std::vector<Client> clients;
     std::vector<struct pollfd> fds;
-    struct accept_reserve reserve;  // a spare descriptor, for when we run out
-    accept_reserve_init(&reserve);
+    bool accepting = true;  // false while we are out of descriptors
     for (;;) {
         // fds[0] is the listening socket, fds[i + 1] is clients[i].
         fds.clear();
-        fds.push_back({listenfd, POLLIN, 0});
+        fds.push_back({listenfd, (short) (accepting ? POLLIN : 0), 0});
         for (const Client &c : clients)
             fds.push_back({c.fd, (short) (c.out.empty() ? POLLIN : POLLOUT), 0});
         Poll(fds.data(), fds.size(), INFTIM);
@@ -125,22 +124,26 @@ int main(int argc, char **argv)
                 printf("%s closed\n", c.peer.c_str());
                 Close(c.fd);
                 c.fd = -1;
+                accepting = true;  // a descriptor is free again
             }
         }
         std::erase_if(clients, [](const Client &c) { return c.fd < 0; });
 
         if (fds[0].revents & POLLIN) {
             clilen = sizeof(cliaddr);
-            // Out of descriptors, accept_reserve turns the client away with
-            // a spare one instead of leaving it queued, where poll() would
-            // report it again at once, for ever (lib/accept_reserve.cpp).
-            int connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen);
+            int connfd = accept(listenfd, (SA *) &cliaddr, &clilen);
             if (connfd >= 0) {
                 set_nonblocking(connfd);
                 clients.push_back({connfd, Sock_ntop((SA *) &cliaddr, clilen), "", "", false});
                 printf("connection from %s\n", clients.back().peer.c_str());
-            } else if (errno != EMFILE && errno != ENFILE && errno != EAGAIN && errno != EWOULDBLOCK &&
-                       errno != ECONNABORTED && errno != EINTR && errno != EPROTO) {
+            } else if (errno == EMFILE || errno == ENFILE) {
+                // Out of descriptors: the connection waits in the listen
+                // queue.  Stop polling the listener (it would report it
+                // again at once, for ever) until a client leaves.
+                err_ret("accept error");
+                accepting = false;
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED &&
+                       errno != EINTR && errno != EPROTO) {
                 err_sys("accept error");
             }
         }

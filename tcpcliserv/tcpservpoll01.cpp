@@ -49,8 +49,8 @@ int main(int argc, char **argv)
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
 
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
-    accept_reserve_init(&reserve);
 
     for (;;) {
         // fds[0] is the listening socket, fds[i + 1] is clients[i].

@@ -51,8 +51,8 @@ int main(int argc, char **argv)
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
 
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
-    accept_reserve_init(&reserve);
 
     for (;;) {
         // select() overwrites its sets, so they are rebuilt every time.

@@ -107,8 +107,8 @@ int main(int argc, char **argv)
     ev.data.fd = listenfd;
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, listenfd, &ev) < 0)
         err_sys("epoll_ctl error");
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
-    accept_reserve_init(&reserve);
 
     struct epoll_event ready[64];
     for (;;) {

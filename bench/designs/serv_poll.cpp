@@ -51,8 +51,8 @@ int main(int argc, char **argv)
     // as the book's chapter 30 servers do: what differs is what comes after.
     int listenfd = Tcp_listen("0.0.0.0", std::to_string(port).c_str(), nullptr);
     Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
-    accept_reserve_init(&reserve);
 
     std::vector<Conn> clients;          // clients[i] is watched by fds[i + 1]
     std::vector<struct pollfd> fds;

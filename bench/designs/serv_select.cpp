@@ -63,8 +63,8 @@ int main(int argc, char **argv)
     // Non-blocking, so accept() after select() never hangs on a client that
     // reset before we accepted it (the book's section 16.6).
     Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
-    accept_reserve_init(&reserve);
 
     for (;;) {
         // Each call gets the full sets again: select() overwrites them.

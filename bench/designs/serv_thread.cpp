@@ -37,9 +37,9 @@ int main(int argc, char **argv)
     // Every design listens the same way (socket, SO_REUSEADDR, bind, listen),
     // as the book's chapter 30 servers do: what differs is what comes after.
     int listenfd = Tcp_listen("0.0.0.0", std::to_string(port).c_str(), nullptr);
-    print_listening(listenfd);
     struct accept_reserve reserve;  // a spare descriptor, for when we run out
     accept_reserve_init(&reserve);
+    print_listening(listenfd);
 
     for (;;) {
         // Out of descriptors, Accept() would end the server; accept_reserve
