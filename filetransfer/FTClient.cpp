@@ -1,30 +1,31 @@
 // SPDX-License-Identifier: MIT
 // FTClient - the handout's file client (Practice 4), corrected.
 //
-// usage: FTClient <IPaddress> <port> <remote-path> <local-file>
+// usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>
 //
 // Sends the path it wants, then reads segments (segment.h) and writes their
-// bytes into the local file until the end-of-file segment.  The local file
-// is created only once the server has agreed to send: a refusal prints the
-// server's reason and exits 1 with no local file, and a transfer that breaks
-// before the end-of-file segment removes what it wrote and exits 1.
+// bytes into the local file until the end-of-file segment.  Nothing is
+// half-written: the bytes go into a hidden temporary file beside the local
+// one (".NAME.part-XXXXXX", part_file.hpp), renamed to NAME only at the
+// end-of-file segment.  A refusal prints the server's reason and exits 1; a
+// transfer that breaks, or Ctrl-C, removes the temporary file and exits 1;
+// either way an existing local file is left exactly as it was.  A server
+// that sends nothing for SECONDS (default 30; 0: wait for ever) ends the
+// transfer too.
 //
 // Observe: run it against a server that is killed mid-transfer; the
 // handout's client would keep a short file and exit 0.
 #include "unp.h"
+#include "part_file.hpp"
 #include "segment.h"
 
-static const char *local_name;  // removed if the transfer does not complete
-static int local_fd = -1;
+static ft::PartFile part;  // the temporary file: removed unless complete
 
 // Removes the partial local file and exits 1, saying why.
 [[noreturn]] static void broken(const char *why, long long received)
 {
-    if (local_fd >= 0) {
-        close(local_fd);
-        unlink(local_name);
-    }
-    err_quit("FTClient: transfer incomplete after %lld bytes: %s; no local file kept",
+    part.discard();
+    err_quit("FTClient: transfer incomplete after %lld bytes: %s; nothing written to the local file",
              received, why);
 }
 
@@ -38,14 +39,25 @@ int main(int argc, char **argv)
     int32_t len = 0;
     ssize_t n = 0;
     long long received = 0;
+    long timeout = 30;  // seconds without a byte from the server
+    char shown[4 * SEGSIZE + 1];
+    int c;
 
-    if (argc != 5)
-        err_quit("usage: FTClient <IPaddress> <port> <remote-path> <local-file>");
-    local_name = argv[4];
+    while ((c = getopt(argc, argv, "t:")) != -1) {
+        char *end = nullptr;
+        if (c == 't')
+            timeout = strtol(optarg, &end, 10);
+        if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
+            err_quit("usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>");
+    }
+    if (argc - optind != 4)
+        err_quit("usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>");
+    argv += optind - 1;  // argv[1..4] as without options
     pathlen = static_cast<uint32_t>(strlen(argv[3]));
     if (pathlen == 0 || pathlen >= FT_PATHMAX)
         err_quit("FTClient: the remote path must have 1 to %d bytes", FT_PATHMAX - 1);
     Signal(SIGPIPE, SIG_IGN);  // a vanished server shows as EPIPE, not a silent death
+    ft::remove_part_on_signals();  // Ctrl-C leaves no temporary file
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                          //@blank (h) socket()
 
@@ -53,6 +65,12 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
+
+    // A server that accepts and then says nothing must not hold us for
+    // ever: each read (and write) waits at most `timeout` seconds.
+    struct timeval tv = {static_cast<time_t>(timeout), 0};
+    Setsockopt(sockfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    Setsockopt(sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 
     Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (i) connect()
 
@@ -78,22 +96,27 @@ int main(int argc, char **argv)
         //@blank-end
 
         if (len == 0) {  // the end-of-file segment: complete
-            if (local_fd < 0)  // an empty file
-                local_fd = Open(local_name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            Close(local_fd);
+            if (part.fd() < 0 && !part.create(argv[4]))  // an empty file
+                err_sys("FTClient: %s: cannot create a temporary file beside it", argv[4]);
+            if (!part.commit(true))  // rename() over NAME: it is whole from now on
+                err_sys("FTClient: %s", argv[4]);
             Close(sockfd);
             return 0;
         }
-        if (len < 0) {  // refused: the server says why
-            if (local_fd < 0)
-                err_quit("FTClient: %s: %.*s", argv[3], -len, segment.buf);
+        if (len < 0) {  // refused: the server says why (escaped: it is not our text)
+            if (part.fd() < 0)
+                err_quit("FTClient: %s: %s", argv[3], printable(shown, sizeof shown, segment.buf, -len));
             broken("the server stopped sending (a read error on its side)", received);
         }
-        if (local_fd < 0)  // the first bytes: now the local file may exist
-            local_fd = Open(local_name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (writen(local_fd, segment.buf, len) != len)                //@blank (l) write() the bytes to the local file
+        if (part.fd() < 0 && !part.create(argv[4]))  // the first bytes: a temporary file for them
+            err_sys("FTClient: %s: cannot create a temporary file beside it", argv[4]);
+        if (writen(part.fd(), segment.buf, len) != len)               //@blank (l) write() the bytes to the local file
             broken(strerror(errno), received);
         received += len;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        snprintf(shown, sizeof shown, "no answer from the server in %ld s (-t SECONDS to wait longer)", timeout);
+        broken(shown, received);
     }
     broken(n < 0 ? strerror(errno) : "the server closed the connection before the end-of-file segment",
            received);

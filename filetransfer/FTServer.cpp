@@ -9,6 +9,9 @@
 // (segment.h), closes and exits.  A file it cannot open or read is answered
 // with a segment that carries the reason, so the client never waits for
 // bytes that will not come and never mistakes an error for an empty file.
+// Regular files only: a FIFO would block open() until a writer comes, and
+// /dev/zero (or a symlink to it) would stream for ever, so anything else is
+// refused as "not a regular file".
 //
 // Observe, in a third terminal: sudo tcpdump -i lo -X port <port>
 //   the request: 4 bytes of length, then the path in ASCII;
@@ -35,6 +38,7 @@ int main(int argc, char **argv)
     uint32_t pathlen = 0;
     char path[FT_PATHMAX] = "";
     struct file_segment segment;
+    struct stat st {};
     ssize_t n;
 
     if (argc != 2)
@@ -79,10 +83,17 @@ int main(int argc, char **argv)
     printf("%s\n", path);
     fflush(stdout);
 
-    filefd = open(path, O_RDONLY);                                     //@blank (f) open()
+    // O_NONBLOCK: a FIFO opens at once instead of waiting for a writer (a
+    // regular file ignores the flag); fstat() then tells what was opened.
+    filefd = open(path, O_RDONLY | O_NONBLOCK);                        //@blank (f) open()
     if (filefd < 0) {
         send_refusal(connfd, strerror(errno));
         err_sys("open error: %s", path);
+    }
+    if (fstat(filefd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        const char *why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
+        send_refusal(connfd, why);
+        err_quit("FTServer: %s: %s", path, why);
     }
 
     //@blank-begin (g) read() the file, write() each segment: length in network byte order, then the bytes
@@ -91,7 +102,7 @@ int main(int argc, char **argv)
         Writen(connfd, &segment, sizeof segment.len + n);  // one write: one TCP segment on the wire
     }
     //@blank-end
-    if (n < 0) {  // a directory opens, then read() fails with EISDIR
+    if (n < 0) {  // a read error (EIO), after some segments perhaps
         int err = errno;
         send_refusal(connfd, strerror(err));
         errno = err;

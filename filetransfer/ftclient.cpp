@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ftclient - the iterative file client (Practice 4, requirement 3).
 //
-// usage: ftclient [-f] <host> <port>
+// usage: ftclient [-f] [-t SECONDS] <host> <port>
 //
 // Connects once, then reads lines "REMOTE-PATH [LOCAL-NAME]" from stdin
 // (prompting when stdin is a terminal) and fetches each file over the same
@@ -16,35 +16,34 @@
 // prints the server's reason and the session goes on; a broken connection
 // prints how far the transfer got and ends the session.  Exit status 0 only
 // if every file arrived.  On a terminal, large files show a progress bar on
-// stderr; off one, the client prints nothing but errors.
+// stderr; off one, the client prints nothing but errors.  A server that
+// sends nothing for SECONDS (default 30; 0: wait for ever) ends the session
+// with "no answer from the server in 30 s".  The server's reasons are
+// printed with control characters escaped (printable() in libunp).
 #include "unp.h"
 #include "ftproto.hpp"
+#include "part_file.hpp"
 #include "progress.hpp"
 
 #include <fcntl.h>
 
-#include <climits>
 #include <iostream>
 #include <string>
 #include <vector>
 
 namespace {
 
-// The temporary file being written, so a signal handler can remove it.
-char tmp_path[PATH_MAX + 32];
-volatile sig_atomic_t have_tmp = 0;
-
-extern "C" void remove_tmp_and_die(int signo)
-{
-    if (have_tmp)
-        unlink(tmp_path);  // async-signal-safe
-    signal(signo, SIG_DFL);
-    raise(signo);  // die of the signal, as the shell expects
-}
-
 enum Outcome { kDone, kRefused, kBroken };
 
-mode_t file_mode;  // 0666 less the umask: what open(O_CREAT) would have given
+long timeout = 30;  // -t: seconds without a byte from the server
+
+// Why a read from the server failed: SO_RCVTIMEO's EAGAIN said plainly.
+std::string why(int err)
+{
+    if (err == EAGAIN || err == EWOULDBLOCK)
+        return "no answer from the server in " + std::to_string(timeout) + " s (-t SECONDS to wait longer)";
+    return strerror(err);
+}
 
 // The words of one input line (below main).
 bool split_words(const std::string &line, std::vector<std::string> &words);
@@ -60,18 +59,19 @@ int main(int argc, char **argv)
     bool force = false;
     struct addrinfo hints, *res, *ai;
 
-    while ((c = getopt(argc, argv, "f")) != -1) {
-        if (c != 'f')
-            err_quit("usage: ftclient [-f] <host> <port>");
-        force = true;
+    while ((c = getopt(argc, argv, "ft:")) != -1) {
+        char *end = nullptr;
+        if (c == 't')
+            timeout = strtol(optarg, &end, 10);
+        if (c == 'f')
+            force = true;
+        else if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
+            err_quit("usage: ftclient [-f] [-t SECONDS] <host> <port>");
     }
     if (argc - optind != 2)
-        err_quit("usage: ftclient [-f] <host> <port>");
+        err_quit("usage: ftclient [-f] [-t SECONDS] <host> <port>");
     const char *host = argv[optind], *port = argv[optind + 1];
     Parse_port(port);
-    file_mode = umask(0);
-    umask(file_mode);
-    file_mode = 0666 & ~file_mode;
 
     bzero(&hints, sizeof hints);
     hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names
@@ -82,6 +82,11 @@ int main(int argc, char **argv)
         sockfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);  //@blank (i) socket()
         if (sockfd < 0)
             continue;
+        // A server that accepts and then says nothing must not hold us for
+        // ever: each read (and write) waits at most `timeout` seconds.
+        struct timeval tv = {static_cast<time_t>(timeout), 0};
+        Setsockopt(sockfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        Setsockopt(sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (connect(sockfd, ai->ai_addr, ai->ai_addrlen) == 0)            //@blank (j) connect()
             break;
         saved = errno;
@@ -95,8 +100,7 @@ int main(int argc, char **argv)
     }
 
     Signal(SIGPIPE, SIG_IGN);  // a server gone: EPIPE on write, reported
-    for (int signo : {SIGINT, SIGTERM, SIGHUP})
-        Signal(signo, remove_tmp_and_die);  // Ctrl-C leaves no temporary file
+    ft::remove_part_on_signals();  // Ctrl-C leaves no temporary file
 
     bool prompt = isatty(STDIN_FILENO);
     if (prompt)
@@ -180,14 +184,6 @@ std::string base_name(std::string path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string dir_name(const std::string &path)
-{
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // A name as messages show it: a very long one elided in the middle, so
 // the reason after it still fits on the line.
 std::string shown(const std::string &name)
@@ -206,16 +202,19 @@ Outcome report_refusal(int sockfd, const std::string &remote, std::uint64_t len)
         return kBroken;
     }
     std::string reason(len, '\0');
-    if (readn(sockfd, reason.data(), len) != static_cast<ssize_t>(len)) {
-        err_msg("ftclient: %s: the server closed the connection", shown(remote).c_str());
+    ssize_t n = readn(sockfd, reason.data(), len);
+    if (n != static_cast<ssize_t>(len)) {
+        err_msg("ftclient: %s: %s", shown(remote).c_str(),
+                n < 0 ? why(errno).c_str() : "the server closed the connection");
         return kBroken;
     }
-    err_msg("ftclient: %s: %s", shown(remote).c_str(), reason.c_str());
+    char text[4 * ft::kMaxReason + 1];  // the server's words, escaped: it is not our text
+    err_msg("ftclient: %s: %s", shown(remote).c_str(), printable(text, sizeof text, reason.data(), len));
     return kRefused;
 }
 
-// One request and its answer.  tmpfd is open on tmp_path, empty.
-Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::string &local)
+// One request and its answer, the bytes into part (open, empty).
+Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, const std::string &local)
 {
     // splice(2) moves the file socket -> pipe -> file inside the kernel: the
     // bytes are never copied into this program, which halves the CPU time a
@@ -248,7 +247,7 @@ Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::strin
     //@blank-end
     if (n != sizeof reply) {
         if (n < 0)
-            err_ret("ftclient: %s: no reply", shown(remote).c_str());
+            err_msg("ftclient: %s: no reply: %s", shown(remote).c_str(), why(errno).c_str());
         else
             err_msg("ftclient: %s: the server closed the connection without answering", shown(remote).c_str());
         return kBroken;
@@ -269,19 +268,19 @@ Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::strin
             err_msg("ftclient: %s: transfer broken after %llu of %llu bytes: %s; %s not written",
                     shown(remote).c_str(), static_cast<unsigned long long>(got),
                     static_cast<unsigned long long>(size),
-                    n < 0 ? strerror(errno) : "the server closed the connection", shown(local).c_str());
+                    n < 0 ? why(errno).c_str() : "the server closed the connection", shown(local).c_str());
             return kBroken;
         }
         for (ssize_t left = n; left > 0;) {
             ssize_t m;  // declared apart: the blank below must not hold it
-            m = splice(pipefd[0], nullptr, tmpfd, nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
+            m = splice(pipefd[0], nullptr, part.fd(), nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
             if (m < 0 && errno == EINTR)
                 continue;
             if (m <= 0) {
                 bar.abandon();
                 // The rest of the file is still on its way: the connection
                 // cannot carry another request, so the session ends.
-                err_ret("ftclient: %s: write error", tmp_path);
+                err_ret("ftclient: %s: write error", part.path());
                 return kBroken;
             }
             left -= m;
@@ -291,30 +290,6 @@ Outcome fetch(int sockfd, int tmpfd, const std::string &remote, const std::strin
     }
     bar.finish();
     return kDone;
-}
-
-// Gives the complete temporary file its final name (and its mode).
-bool commit(int tmpfd, const std::string &local, bool force)
-{
-    if (fchmod(tmpfd, file_mode) < 0 || close(tmpfd) < 0) {
-        err_ret("ftclient: %s", tmp_path);
-        return false;
-    }
-    int r = force ? rename(tmp_path, local.c_str())
-                  : renameat2(AT_FDCWD, tmp_path, AT_FDCWD, local.c_str(), RENAME_NOREPLACE);
-    if (r < 0 && !force && errno == EINVAL) {  // a file system without RENAME_NOREPLACE
-        r = link(tmp_path, local.c_str());
-        if (r == 0)
-            unlink(tmp_path);
-    }
-    if (r < 0) {
-        if (errno == EEXIST)
-            err_msg("ftclient: %s: file exists (use -f to overwrite)", shown(local).c_str());
-        else
-            err_ret("ftclient: %s", shown(local).c_str());
-        return false;
-    }
-    return true;
 }
 
 // One line of input: fetch REMOTE-PATH into LOCAL-NAME.
@@ -333,26 +308,21 @@ Outcome get_one(int sockfd, const std::string &remote, std::string local, bool f
         err_msg("ftclient: %s: file exists (use -f to overwrite)", shown(local).c_str());
         return kRefused;
     }
-    std::string tmpl = dir_name(local) + "/." + base_name(local) + ".part-XXXXXX";
-    if (tmpl.size() >= sizeof tmp_path) {
-        err_msg("ftclient: %s: local name too long", shown(local).c_str());
-        return kRefused;
-    }
-    memcpy(tmp_path, tmpl.c_str(), tmpl.size() + 1);
-    int tmpfd = mkstemp(tmp_path);
-    if (tmpfd < 0) {
+    ft::PartFile part;
+    if (!part.create(local)) {
         err_ret("ftclient: %s: cannot create a temporary file beside it", shown(local).c_str());
         return kRefused;
     }
-    have_tmp = 1;
-    Outcome out = fetch(sockfd, tmpfd, remote, local);
-    if (out == kDone && !commit(tmpfd, local, force))
-        out = kRefused;
-    else if (out != kDone)
-        close(tmpfd);
+    Outcome out = fetch(sockfd, part, remote, local);
     if (out != kDone)
-        unlink(tmp_path);
-    have_tmp = 0;
+        return out;  // part removes its temporary file
+    if (!part.commit(force)) {
+        if (errno == EEXIST)
+            err_msg("ftclient: %s: file exists (use -f to overwrite)", shown(local).c_str());
+        else
+            err_ret("ftclient: %s", shown(local).c_str());
+        return kRefused;
+    }
     return out;
 }
 

@@ -18,8 +18,9 @@ namespace ft {
 inline constexpr std::size_t kRequestHeader = 4;  // u32 path length
 inline constexpr std::size_t kReplyHeader = 9;    // u8 status + u64 size
 inline constexpr std::uint32_t kMaxPath = 4095;   // longest path served
-// A longer request is read and dropped up to this length, refused, and the
-// connection kept; beyond it the server refuses and closes the connection.
+// A longer request is read and dropped up to this length (included),
+// refused, and the connection kept; beyond it the server refuses and
+// closes the connection.
 inline constexpr std::uint32_t kMaxDiscard = 65536;
 inline constexpr std::uint64_t kMaxReason = 1024;  // longest reason text
 

@@ -3,13 +3,18 @@
 // be trusted: a child per client, many files per connection, never a byte
 // from outside the served directory.
 //
-// usage: ftserver [-d DIR] [port]     (DIR: default "."; port: default 9877,
-//                                      0 lets the kernel pick)
+// usage: ftserver [-d DIR] [-i SECONDS] [port]
+//                  (DIR: default "."; port: default 9877, 0 lets the kernel
+//                   pick; SECONDS: a client silent that long between
+//                   requests is disconnected, default 300, 0: never)
 //
 // Protocol (PROTOCOL.md): the client sends a 4-byte length and a path; the
 // server answers a 1-byte status and an 8-byte size, then the file, or the
 // reason it refused.  Then the next request, until the client closes.
-// Each request is logged to stderr: client, path, result, bytes.
+// Each request is logged to stderr: client, path, result, bytes.  A client
+// that sends nothing for SECONDS is logged ("idle") and disconnected: a
+// child per connection, each kept for ever, is how 300 idle connections
+// become 300 processes.
 //
 // Observe: two clients at once (each has its own child: `ps --forest`);
 // `ftclient` asking for ../../etc/passwd, /etc/passwd, or a symlink out:
@@ -30,6 +35,7 @@
 namespace {
 // Serves one client's requests until it closes the connection (below main).
 void serve(int connfd, const ft::ServedDir &dir, const std::string &peer);
+long idle_timeout = 300;  // -i: seconds a client may stay silent
 }  // namespace
 
 int main(int argc, char **argv)
@@ -40,13 +46,17 @@ int main(int argc, char **argv)
     socklen_t clilen;
     const char *dirname = ".";
 
-    while ((c = getopt(argc, argv, "d:")) != -1) {
-        if (c != 'd')
-            err_quit("usage: ftserver [-d DIR] [port]");
-        dirname = optarg;
+    while ((c = getopt(argc, argv, "d:i:")) != -1) {
+        char *end = nullptr;
+        if (c == 'i')
+            idle_timeout = strtol(optarg, &end, 10);
+        if (c == 'd')
+            dirname = optarg;
+        else if (c != 'i' || *optarg == '\0' || *end != '\0' || idle_timeout < 0 || idle_timeout > 86400)
+            err_quit("usage: ftserver [-d DIR] [-i SECONDS] [port]");
     }
     if (argc - optind > 1)
-        err_quit("usage: ftserver [-d DIR] [port]");
+        err_quit("usage: ftserver [-d DIR] [-i SECONDS] [port]");
     int port = optind < argc ? Parse_port(argv[optind]) : SERV_PORT;
 
     std::optional<ft::ServedDir> dir;
@@ -79,6 +89,8 @@ int main(int argc, char **argv)
         std::string peer = Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen);
         if ((childpid = fork()) == 0) {
             Close(listenfd);  // the child serves one client and never accepts
+            struct timeval tv = {static_cast<time_t>(idle_timeout), 0};
+            Setsockopt(connfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);  // the idle timeout
             serve(connfd, *dir, peer);
             Close(connfd);
             exit(0);
@@ -171,15 +183,19 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
         //@blank-end
         if (n == 0)
             return;  // the client closed between requests: the normal end
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            log_line(peer, "", "idle for " + std::to_string(idle_timeout) + " s: disconnected");
+            return;
+        }
         if (n != sizeof hdr) {
             log_line(peer, "", "broken request");
             return;
         }
         std::uint32_t len = ft::get_u32(hdr);
         if (len > ft::kMaxPath) {
-            // Drop the path unread up to kMaxDiscard and keep serving;
+            // Drop the path unread up to kMaxDiscard bytes and keep serving;
             // beyond that, give up on this connection.
-            std::uint32_t skip = len < ft::kMaxDiscard ? len : 0;
+            std::uint32_t skip = len <= ft::kMaxDiscard ? len : 0;
             char sink[4096];
             for (std::uint32_t left = skip; left > 0;) {
                 std::size_t chunk = left < sizeof sink ? left : sizeof sink;

@@ -43,7 +43,7 @@ ServedDir::ServedDir(const std::string &dir)
         unp::throw_errno("realpath");
     real_ = buf;
     // Kernels before 5.6, or a sandbox that filters the call, lack openat2:
-    // then fall back to realpath() checks (see open_beneath).
+    // then walk the path by hand (see walk_beneath).
     // FTSERVER_NO_OPENAT2=1 forces the fallback (the tests check it too).
     int fd = getenv("FTSERVER_NO_OPENAT2") ? -1 : openat2_beneath(root_.get(), ".");
     have_openat2_ = fd >= 0;
@@ -53,21 +53,89 @@ ServedDir::ServedDir(const std::string &dir)
 
 int ServedDir::open_beneath(const std::string &rel) const
 {
-    if (have_openat2_)
-        return openat2_beneath(root_.get(), rel.c_str());
-    // Fallback: resolve "..", "." and every link with realpath(), check the
-    // result is under the directory, and open that path without following
-    // a link in its last component.  A link swapped into a middle component
-    // between the check and the open is not caught: openat2 closes that gap.
-    char buf[PATH_MAX];
-    if (realpath((real_ + "/" + rel).c_str(), buf) == nullptr)
-        return -1;
-    std::string resolved = buf;
-    if (resolved != real_ && resolved.compare(0, real_.size() + 1, real_ + "/") != 0) {
-        errno = EXDEV;
-        return -1;
+    if (have_openat2_) {
+        int fd = openat2_beneath(root_.get(), rel.c_str());
+        // EXDEV is also what RESOLVE_BENEATH says for a symlink whose target
+        // is absolute, even one under the directory; the walk serves those
+        // and refuses the rest.  EAGAIN: a rename raced the lookup.
+        if (fd >= 0 || (errno != EXDEV && errno != EAGAIN))
+            return fd;
     }
-    return ::open(buf, kOpenFlags | O_NOFOLLOW);
+    return walk_beneath(rel);
+}
+
+// The fallback, and the resolver of absolute symlinks: the path walked one
+// component at a time from the directory's descriptor, never by name from
+// the top.  A directory is entered with openat(O_PATH | O_DIRECTORY |
+// O_NOFOLLOW) and the last component opened with O_NOFOLLOW, so the kernel
+// follows no link behind our back; a link met on the way is read with
+// readlinkat() and its target walked the same way, from the directory
+// that holds it (relative) or from the top (absolute, if it names a place
+// under the directory; any other absolute target is outside, whether it
+// exists or not).  ".." above the top is outside, before anything after
+// it is looked at.  A symlink swapped in at any moment is met by the same
+// rules, so no race leads out.  (What the walk cannot see is a directory
+// renamed out of the tree while it stands in it; openat2 catches that.)
+int ServedDir::walk_beneath(std::string todo) const
+{
+    unp::Fd cur(::openat(root_.get(), ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    int depth = 0, links = 0;  // depth: directories below the top
+    while (cur) {
+        std::size_t start = todo.find_first_not_of('/');
+        std::size_t end = start == std::string::npos ? start : todo.find('/', start);
+        std::string name = start == std::string::npos ? "." : todo.substr(start, end - start);
+        std::string rest = end == std::string::npos ? "" : todo.substr(end);
+        bool last = rest.find_first_not_of('/') == std::string::npos;
+        if (name == ".." && depth == 0) {
+            errno = EXDEV;
+            return -1;
+        }
+        if (name == "." || name == "..") {
+            if (name == "..") {
+                cur.reset(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+                depth--;
+            }
+            if (last)
+                return cur ? ::openat(cur.get(), ".", kOpenFlags) : -1;
+            todo = rest;
+            continue;
+        }
+        int fd = last ? ::openat(cur.get(), name.c_str(), kOpenFlags | O_NOFOLLOW)
+                      : ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && last)
+            return fd;
+        if (fd >= 0) {
+            cur.reset(fd);
+            depth++;
+            todo = rest;
+            continue;
+        }
+        if (errno != ELOOP && errno != ENOTDIR)
+            return -1;
+        // O_NOFOLLOW met a symlink (or, ENOTDIR, a file on the way).
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(cur.get(), name.c_str(), target, sizeof target - 1);
+        if (n <= 0) {
+            errno = ENOTDIR;  // not a link: a file where a directory should be
+            return -1;
+        }
+        if (++links > 40) {  // the kernel's own limit
+            errno = ELOOP;
+            return -1;
+        }
+        std::string link(target, static_cast<std::size_t>(n));
+        if (link.front() == '/') {
+            if (link != real_ && link.compare(0, real_.size() + 1, real_ + "/") != 0 && real_ != "/") {
+                errno = EXDEV;
+                return -1;
+            }
+            link.erase(0, real_ == "/" ? 0 : real_.size());
+            cur.reset(::openat(root_.get(), ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+            depth = 0;
+        }
+        todo = link + rest;
+    }
+    return -1;
 }
 
 Opened ServedDir::open(std::string_view path) const

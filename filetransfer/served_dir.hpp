@@ -6,7 +6,9 @@
 // the path one component at a time below the directory's descriptor and
 // fails with EXDEV if "..", an absolute path or a symbolic link would lead
 // out of it.  Checking the text of the path first and opening it later
-// would leave a gap in which a symlink can be swapped in.
+// would leave a gap in which a symlink can be swapped in.  Without openat2
+// (kernels before 5.6, FTSERVER_NO_OPENAT2=1) the same walk is done by
+// hand, one openat(O_NOFOLLOW) per component (served_dir.cpp).
 #ifndef FT_SERVED_DIR_HPP
 #define FT_SERVED_DIR_HPP
 
@@ -41,6 +43,7 @@ public:
 
 private:
     int open_beneath(const std::string &rel) const;  // -1 and errno on failure
+    int walk_beneath(std::string rel) const;         // the same, without openat2
     unp::Fd root_;
     std::string real_;  // realpath() of the directory
     bool have_openat2_ = false;

@@ -435,6 +435,30 @@ int   Parse_port(const char *arg);
 void  print_listening(int listenfd);
 const char *bind_hint(int err);
 
+
+/* ---- hostile peers (issue 20, reliability; printable.cpp, accept_reserve.cpp) ----
+ * printable: copies n bytes of src into dst (dstlen bytes, always
+ * NUL-terminated, cut short if it does not fit), each control character,
+ * DEL, byte >= 0x80 and backslash written as \xNN, so text from the
+ * network cannot move the cursor or rewrite the terminal.  Returns dst.
+ *
+ * accept_reserve: accept() for a server that may run out of descriptors.
+ * accept_reserve_init opens a spare descriptor (/dev/null).  On EMFILE or
+ * ENFILE, accept_reserve closes the spare, accepts the waiting client,
+ * closes it at once (the client sees the connection end instead of waiting
+ * in the queue), opens the spare again and returns -1 with errno EMFILE:
+ * the listening socket is no longer readable for that client, so a select
+ * or poll loop does not spin on it.  It logs once when it starts turning
+ * clients away and once when an accept succeeds again.  Any other result
+ * is accept()'s own. */
+struct accept_reserve {
+    int spare;     /* the descriptor kept for this, or -1 */
+    int shedding;  /* nonzero while clients are being turned away */
+};
+void  accept_reserve_init(struct accept_reserve *r);
+int   accept_reserve(struct accept_reserve *r, int listenfd, SA *sa, socklen_t *salenp);
+char *printable(char *dst, size_t dstlen, const void *src, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

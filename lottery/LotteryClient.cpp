@@ -2,7 +2,7 @@
 // LotteryClient - the lab's Lottery client (Practice 3).  Asks for a
 // command, sends it to the LotteryServer, prints the answer, until END.
 //
-// usage: LotteryClient <IPaddress> [port]        (port default 9877)
+// usage: LotteryClient [-t SECONDS] <IPaddress> [port]   (port default 9877)
 //
 //   Command (0:GEN 1:LIST 2:END): 0
 //   New number generated: 32
@@ -17,9 +17,15 @@
 // whatever it last held; here anything but 0, 1 or 2 asks again, and end of
 // input (Ctrl-D) sends END and ends cleanly.  One read() may return part of
 // an answer, or two; Readline returns exactly one line.  A server that went
-// away is reported, and the exit status is non-zero.
+// away is reported, and the exit status is non-zero.  One that accepts and
+// never answers is given SECONDS (default 30; 0: for ever) per answer, then
+// "no answer from the server in 30 s".  The answer is printed with control
+// characters escaped: it is the server's text, not ours, and a hostile
+// server's escape sequences must not reach the terminal.
 #include "lottery.h"
 #include "unp.h"
+
+#include <poll.h>
 
 #include <string_view>
 
@@ -57,10 +63,21 @@ int main(int argc, char **argv)
 {
     int sockfd;
     struct sockaddr_in servaddr;
-    char recvline[MAXLINE];
+    char recvline[MAXLINE], shown[4 * MAXLINE];
+    long timeout = 30;  // seconds to wait for an answer
+    int c;
 
+    while ((c = getopt(argc, argv, "t:")) != -1) {
+        char *end = nullptr;
+        if (c == 't')
+            timeout = strtol(optarg, &end, 10);
+        if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
+            err_quit("usage: LotteryClient [-t SECONDS] <IPaddress> [port]");
+    }
+    argc -= optind - 1;
+    argv += optind - 1;  // argv[1], argv[2] as without options
     if (argc != 2 && argc != 3)
-        err_quit("usage: LotteryClient <IPaddress> [port]");
+        err_quit("usage: LotteryClient [-t SECONDS] <IPaddress> [port]");
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                      //@blank (g) socket()
 
@@ -88,12 +105,22 @@ int main(int argc, char **argv)
         if (cmd == END)
             break;
 
+        // A server that accepts and never answers must not hold us for
+        // ever: wait at most `timeout` seconds for the answer to start.
+        struct pollfd pfd = {sockfd, POLLIN, 0};
+        int ready = poll(&pfd, 1, timeout > 0 ? (int) timeout * 1000 : -1);
+        if (ready < 0)
+            err_sys("poll error");
+        if (ready == 0)
+            err_quit("LotteryClient: no answer from the server in %ld s (-t SECONDS to wait longer)", timeout);
+
         //@blank-begin (j) read(): the answer, one line, with Readline
         if (Readline(sockfd, recvline, sizeof(recvline)) == 0)
             err_quit("LotteryClient: server terminated prematurely");
         //@blank-end
 
-        Fputs(recvline, stdout);
+        recvline[strcspn(recvline, "\n")] = '\0';  // the line, escaped, then our own '\n'
+        printf("%s\n", printable(shown, sizeof shown, recvline, strlen(recvline)));
     }
     Close(sockfd);
     return 0;

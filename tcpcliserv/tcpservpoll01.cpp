@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     struct sockaddr_in cliaddr, servaddr;
     std::vector<Client> clients;
     std::vector<struct pollfd> fds;
-    bool accepting = true;  // false while we are out of descriptors
+    struct accept_reserve reserve;  // a spare descriptor, for when we run out
 
     if (argc > 2)
         err_quit("usage: tcpservpoll01 [port]");
@@ -49,12 +49,13 @@ int main(int argc, char **argv)
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
 
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
 
     for (;;) {
         // fds[0] is the listening socket, fds[i + 1] is clients[i].
         fds.clear();
-        fds.push_back({listenfd, static_cast<short>(accepting ? POLLIN : 0), 0});
+        fds.push_back({listenfd, POLLIN, 0});
         for (const Client &c : clients)  // read when we can echo, else wait until it can take more
             fds.push_back({c.fd, static_cast<short>(c.unsent.empty() ? POLLIN : POLLOUT), 0});
 
@@ -70,7 +71,6 @@ int main(int argc, char **argv)
                 Close(clients[i].fd);
                 clients.erase(clients.begin() + i);  // and its pollfd, to stay in step
                 fds.erase(fds.begin() + i + 1);
-                accepting = true;  // a descriptor is free again
                 continue;
             }
             i++;
@@ -78,13 +78,14 @@ int main(int argc, char **argv)
 
         if (fds[0].revents & POLLIN) {  // a new client
             clilen = sizeof cliaddr;
-            if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) >= 0) {
+            // Out of descriptors, accept_reserve turns the client away with
+            // a spare one instead of leaving it queued, where poll() would
+            // report it again at once, for ever (lib/accept_reserve.cpp).
+            if ((connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen)) >= 0) {
                 Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
                 clients.push_back({connfd, {}});
-            } else if (errno == EMFILE || errno == ENFILE) {
-                err_ret("accept error");  // wait for a client to leave
-                accepting = false;
-            } else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN) {
+            } else if (errno != EMFILE && errno != ENFILE && errno != EINTR && errno != ECONNABORTED &&
+                       errno != EAGAIN) {
                 err_sys("accept error");
             }
         }

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     struct sockaddr_in cliaddr, servaddr;
     std::vector<Client> clients;
     fd_set rset, wset;
-    bool accepting = true;  // false while we are out of descriptors
+    struct accept_reserve reserve;  // a spare descriptor, for when we run out
 
     if (argc > 2)
         err_quit("usage: tcpservselect01 [port]");
@@ -51,6 +51,7 @@ int main(int argc, char **argv)
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
 
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
 
     for (;;) {
@@ -58,8 +59,7 @@ int main(int argc, char **argv)
         FD_ZERO(&rset);
         FD_ZERO(&wset);
         maxfd = listenfd;
-        if (accepting)
-            FD_SET(listenfd, &rset);
+        FD_SET(listenfd, &rset);
         for (const Client &c : clients) {  // read when we can echo, else wait until it can take more
             FD_SET(c.fd, c.unsent.empty() ? &rset : &wset);
             maxfd = std::max(maxfd, c.fd);
@@ -77,7 +77,6 @@ int main(int argc, char **argv)
             if ((FD_ISSET(fd, &rset) || FD_ISSET(fd, &wset)) && !serve(clients[i])) {
                 Close(fd);
                 clients.erase(clients.begin() + i);
-                accepting = true;  // a descriptor is free again
                 continue;
             }
             i++;
@@ -85,7 +84,11 @@ int main(int argc, char **argv)
 
         if (FD_ISSET(listenfd, &rset)) {  // a new client
             clilen = sizeof cliaddr;
-            if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) >= 0) {
+            // accept_reserve: accept(), except that out of descriptors it
+            // turns the client away with a spare one (lib/accept_reserve.cpp)
+            // instead of leaving it queued, where select() would report it
+            // again at once, for ever.
+            if ((connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen)) >= 0) {
                 if (connfd >= FD_SETSIZE) {  // FD_SET on it would write past the fd_set
                     const char msg[] = "too many clients\n";
                     ssize_t ignored = write(connfd, msg, sizeof msg - 1);
@@ -96,10 +99,8 @@ int main(int argc, char **argv)
                 }
                 Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
                 clients.push_back({connfd, {}});
-            } else if (errno == EMFILE || errno == ENFILE) {
-                err_ret("accept error");  // wait for a client to leave
-                accepting = false;
-            } else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN) {
+            } else if (errno != EMFILE && errno != ENFILE && errno != EINTR && errno != ECONNABORTED &&
+                       errno != EAGAIN) {
                 err_sys("accept error");
             }
         }

@@ -61,17 +61,22 @@ static void advance(Conn &c, Clock::time_point now)
     }
 }
 
+// Out of descriptors, accept_reserve() turns a waiting client away with a
+// spare descriptor (lib/accept_reserve.cpp) instead of leaving it queued,
+// where the loop would be told about it again at once, for ever.
+static struct accept_reserve reserve;
+
 // Accept every connection waiting (the listening socket is non-blocking).
 static void accept_clients(int listenfd)
 {
     for (;;) {
-        int connfd = accept(listenfd, nullptr, nullptr);
+        int connfd = accept_reserve(&reserve, listenfd, nullptr, nullptr);
         if (connfd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a client gave up before we got to it
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                err_ret("accept error");  // e.g. EMFILE: try again later
-            return;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EMFILE && errno != ENFILE)
+                err_ret("accept error");
+            return;  // EMFILE: that client was turned away (and logged once)
         }
         Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
         struct epoll_event ev {};
@@ -102,6 +107,7 @@ int main(int argc, char **argv)
     ev.data.fd = listenfd;
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, listenfd, &ev) < 0)
         err_sys("epoll_ctl error");
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
 
     struct epoll_event ready[64];

@@ -18,17 +18,22 @@
 #include <algorithm>
 #include <vector>
 
+// Out of descriptors, accept_reserve() turns a waiting client away with a
+// spare descriptor (lib/accept_reserve.cpp) instead of leaving it queued,
+// where the loop would be told about it again at once, for ever.
+static struct accept_reserve reserve;
+
 // Accept every connection waiting (the listening socket is non-blocking).
 static void accept_clients(int listenfd, std::vector<Conn> &clients)
 {
     for (;;) {
-        int connfd = accept(listenfd, nullptr, nullptr);
+        int connfd = accept_reserve(&reserve, listenfd, nullptr, nullptr);
         if (connfd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a client gave up before we got to it
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                err_ret("accept error");  // e.g. EMFILE: try again later
-            return;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EMFILE && errno != ENFILE)
+                err_ret("accept error");
+            return;  // EMFILE: that client was turned away (and logged once)
         }
         Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
         clients.emplace_back(connfd);
@@ -46,6 +51,7 @@ int main(int argc, char **argv)
     // as the book's chapter 30 servers do: what differs is what comes after.
     int listenfd = Tcp_listen("0.0.0.0", std::to_string(port).c_str(), nullptr);
     Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
 
     std::vector<Conn> clients;          // clients[i] is watched by fds[i + 1]

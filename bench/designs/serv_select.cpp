@@ -23,17 +23,22 @@
 
 static std::array<std::unique_ptr<Conn>, FD_SETSIZE> client;  // by descriptor
 
+// Out of descriptors, accept_reserve() turns a waiting client away with a
+// spare descriptor (lib/accept_reserve.cpp) instead of leaving it queued,
+// where the loop would be told about it again at once, for ever.
+static struct accept_reserve reserve;
+
 // Accept every connection waiting (the listening socket is non-blocking).
 static void accept_clients(int listenfd)
 {
     for (;;) {
-        int connfd = accept(listenfd, nullptr, nullptr);
+        int connfd = accept_reserve(&reserve, listenfd, nullptr, nullptr);
         if (connfd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a client gave up before we got to it
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                err_ret("accept error");  // e.g. EMFILE: try again later
-            return;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EMFILE && errno != ENFILE)
+                err_ret("accept error");
+            return;  // EMFILE: that client was turned away (and logged once)
         }
         if (connfd >= FD_SETSIZE) {
             err_msg("descriptor %d is beyond select()'s FD_SETSIZE: closing it", connfd);
@@ -58,6 +63,7 @@ int main(int argc, char **argv)
     // Non-blocking, so accept() after select() never hangs on a client that
     // reset before we accepted it (the book's section 16.6).
     Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
 
     for (;;) {

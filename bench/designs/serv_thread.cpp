@@ -37,10 +37,19 @@ int main(int argc, char **argv)
     // Every design listens the same way (socket, SO_REUSEADDR, bind, listen),
     // as the book's chapter 30 servers do: what differs is what comes after.
     int listenfd = Tcp_listen("0.0.0.0", std::to_string(port).c_str(), nullptr);
+    struct accept_reserve reserve;  // a spare descriptor, for when we run out
+    accept_reserve_init(&reserve);
     print_listening(listenfd);
 
     for (;;) {
-        int connfd = Accept(listenfd, nullptr, nullptr);
+        // Out of descriptors, Accept() would end the server; accept_reserve
+        // turns that client away with the spare and we go on.
+        int connfd = accept_reserve(&reserve, listenfd, nullptr, nullptr);
+        if (connfd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;
+            err_sys("accept error");
+        }
         pthread_t tid;
         // connfd goes by value inside the pointer: passing &connfd would let
         // the next accept() overwrite it before the thread reads it.

@@ -110,7 +110,7 @@ BROKEN = {
         # length: a file whose size is a multiple of 256 still comes out
         # right, any other gets padding.
         "client-write-size": {
-            "with": {"l": "if (writen(local_fd, segment.buf, sizeof segment.buf) != (ssize_t) sizeof segment.buf)\n"},
+            "with": {"l": "if (writen(part.fd(), segment.buf, sizeof segment.buf) != (ssize_t) sizeof segment.buf)\n"},
             "fails": ["CopiesOneByte", "Copies257Bytes", "ClientReassemblesSegmentsSplitAcrossReads"],
         },
     },

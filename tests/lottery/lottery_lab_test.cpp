@@ -368,8 +368,8 @@ TEST(LotteryLab, WrongArgumentsPrintUsage)
         {"LotteryServer", {"-x", "0"}, "usage: LotteryServer [-s SEED] [port]\n"},
         {"LotteryServer", {"-s", "ten", "0"}, "bad seed: ten (use a number from 0 to 4294967295)\n"},
         {"LotteryServer", {"http"}, "bad port number: http (use 1024..65535, or 0 to let the kernel choose)\n"},
-        {"LotteryClient", {}, "usage: LotteryClient <IPaddress> [port]\n"},
-        {"LotteryClient", {"127.0.0.1", "1", "2"}, "usage: LotteryClient <IPaddress> [port]\n"},
+        {"LotteryClient", {}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
+        {"LotteryClient", {"127.0.0.1", "1", "2"}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
         {"LotteryClient", {"localhost", "9"}, "inet_pton error for localhost\n"},
     };
     for (const auto &c : cases) {

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// Hostile/Attack.Survives/<server>_<attack>: every server meets every
+// attack, then is checked as a user would see it (hostile.hpp).
+#include "hostile.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace socklab::hostile {
+namespace {
+
+using test::eventually;
+using test::Process;
+using test::program_path;
+
+struct Cell {
+    const Server *server;
+    const Attack *attack;
+};
+
+// A scratch directory for the server, removed afterwards.
+struct Scratch {
+    std::string path;
+    Scratch()
+    {
+        const char *tmp = getenv("TMPDIR");
+        std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/hostile-XXXXXX";
+        path = mkdtemp(tmpl.data()) ? tmpl : "";
+    }
+    ~Scratch()
+    {
+        if (!path.empty() && system(("rm -rf '" + path + "'").c_str()) != 0) {
+        }
+    }
+};
+
+// What the server looked like once serving: descriptors and children.
+struct Baseline {
+    int fds = 0;
+    std::size_t children = 0;
+};
+
+Process start(const Server &s, const Attack &a, const std::string &dir)
+{
+    std::vector<std::string> argv;
+    if (a.nofile > 0)
+        argv = {"/usr/bin/prlimit", "--nofile=" + std::to_string(a.nofile), "--"};
+    argv.push_back(program_path(s.program));
+    for (const std::string &arg : s.args(dir))
+        argv.push_back(arg);
+    argv.push_back("0");
+    return Process::start(argv, {{}, dir});
+}
+
+// CPU time pid has used (user + system), from /proc/pid/stat.
+Millis cpu_time(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    long ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; i++)
+        if (i >= 14)
+            ticks += std::stol(field);  // utime, stime
+    return Millis(ticks * 1000 / sysconf(_SC_CLK_TCK));
+}
+
+// Out of descriptors, with the connections still held: a server that
+// turns clients away says so, then sleeps; one that spins on accept()
+// burns the CPU and floods its log.
+void expect_quiet_while_out_of_descriptors(Process &srv)
+{
+    std::string err;
+    ASSERT_TRUE(eventually([&] { return (err = srv.stderr_text()).find("Too many open files") != std::string::npos; }))
+        << "out of descriptors, and not a word logged:\n" << err;
+    Millis before = cpu_time(srv.pid());
+    std::this_thread::sleep_for(500ms);  // the window measured, not a wait for an event
+    Millis used = cpu_time(srv.pid()) - before;
+    EXPECT_LT(used.count(), 200) << "the server spun for " << used.count() << " ms of the 500 ms held";
+    err = srv.stderr_text();
+    std::size_t lines = 0;
+    for (std::size_t at = 0; (at = err.find("Too many open files", at)) != std::string::npos; at++)
+        lines++;
+    EXPECT_LE(lines, 2u) << "out of descriptors should be logged once, not per attempt:\n" << err.substr(0, 2000);
+}
+
+bool serves(const Server &s, int port, const std::string &dir, std::string &why)
+{
+    return eventually([&] { return s.good(port, dir, why); }, 10s);
+}
+
+// For gtest's messages: the pair by name, not as 16 bytes.
+void PrintTo(const Cell &c, std::ostream *os) { *os << c.server->name << " x " << c.attack->name; }
+
+class Attacked : public ::testing::TestWithParam<Cell> {};
+
+TEST_P(Attacked, Survives)
+{
+    const Server &s = *GetParam().server;
+    const Attack &a = *GetParam().attack;
+    Scratch dir;
+    ASSERT_FALSE(dir.path.empty());
+    Process srv = start(s, a, dir.path);
+    int port = srv.wait_for_port();
+    ASSERT_NE(port, 0) << srv.stderr_text();
+    std::string why;
+    Baseline base;
+    base.children = srv.children().size();  // none, or a pool made before listening
+    if (s.design != Design::single_shot) {
+        ASSERT_TRUE(serves(s, port, dir.path, why)) << "before the attack: " << why;
+        eventually([&] { return srv.children().size() == base.children && srv.zombie_children() == 0; });
+        base.fds = srv.open_fds();
+    }
+
+    std::vector<Client> held = a.run(port, s, dir.path);
+    if (s.design == Design::concurrent && a.nofile == 0) {
+        EXPECT_TRUE(serves(s, port, dir.path, why)) << "during the attack: " << why;
+    }
+    if (a.nofile > 0 && s.sheds)
+        expect_quiet_while_out_of_descriptors(srv);
+    held.clear();  // the attacker leaves
+
+    if (s.design == Design::single_shot) {
+        test::ExitStatus st = srv.wait(10s);
+        EXPECT_TRUE(st.exited) << "a one-client server should end cleanly: " << st.describe() << "\n"
+                               << srv.stderr_text();
+        return;
+    }
+    EXPECT_TRUE(srv.running()) << "the server died: " << srv.stderr_text();
+    EXPECT_TRUE(serves(s, port, dir.path, why)) << "after the attack: " << why;
+    EXPECT_TRUE(eventually([&] { return srv.children().size() == base.children; }))
+        << srv.children().size() << " children, " << base.children << " before";
+    EXPECT_EQ(srv.zombie_children(), 0);
+    EXPECT_TRUE(eventually([&] { return srv.open_fds() == base.fds; }))
+        << srv.open_fds() << " descriptors, " << base.fds << " before";
+}
+
+std::vector<Cell> cells()
+{
+    std::vector<Cell> all;
+    for (const Server &s : servers())
+        for (const Attack &a : attacks())
+            all.push_back({&s, &a});
+    return all;
+}
+
+INSTANTIATE_TEST_SUITE_P(Hostile, Attacked, ::testing::ValuesIn(cells()),
+                         [](const ::testing::TestParamInfo<Cell> &info) {
+                             return info.param.server->name + "_" + info.param.attack->name;
+                         });
+
+}  // namespace
+}  // namespace socklab::hostile
