@@ -12,10 +12,19 @@
  *   exit(1).  They never return an error.
  *
  * Everything here has C linkage.  The C++ layer (unp.hpp, namespace unp)
- * reports errors to the caller instead of exiting.
+ * reports errors to the caller instead of exiting.  The book's two other
+ * headers are here too: unpthread.h (Pthread_* wrappers) and unpifi.h
+ * (get_ifi_info).
  */
 #ifndef UNP_H
 #define UNP_H
+
+/* The POSIX and BSD names the book uses (getaddrinfo, struct ifreq, ...),
+ * even under a strict -std=c99 or -std=c17, unless the program chose its
+ * own feature macros.  Include "unp.h" first, as the book does. */
+#if !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -25,6 +34,11 @@
 #include <sys/wait.h>
 #include <sys/un.h>
 #include <sys/select.h>
+#include <sys/ioctl.h>          /* Ioctl, FIONREAD, SIOCATMARK */
+#include <sys/mman.h>           /* Mmap's PROT_ and MAP_ flags */
+#include <net/if.h>             /* if_nametoindex, struct ifreq */
+#include <limits.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,12 +64,63 @@
 #define MAXLINE        4096     /* max text line length */
 #define BUFFSIZE       8192     /* buffer size for reads and writes */
 #define INFTIM         (-1)     /* poll(): wait forever */
+#define UNIXSTR_PATH   "/tmp/unix.str"  /* Unix domain stream */
+#define UNIXDG_PATH    "/tmp/unix.dg"   /* Unix domain datagram */
+
+#define FILE_MODE (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)  /* new files: rw-r--r-- */
+#define DIR_MODE  (FILE_MODE | S_IXUSR | S_IXGRP | S_IXOTH) /* new directories: rwxr-xr-x */
+
+/* glibc's <limits.h> has no OPEN_MAX (the limit is a run-time one:
+ * sysconf(_SC_OPEN_MAX)); the book's poll servers size their arrays with
+ * it.  1024 is Linux's usual soft limit on descriptors, and FD_SETSIZE. */
+#ifndef OPEN_MAX
+#define OPEN_MAX 1024
+#endif
+
+/* The host type, as the book's configure names it ("x86_64-pc-linux-gnu"),
+ * from the compiler's own target. */
+#ifndef CPU_VENDOR_OS
+#if defined(__x86_64__)
+#define UNP_CPU_VENDOR "x86_64-pc"
+#elif defined(__i386__)
+#define UNP_CPU_VENDOR "i686-pc"
+#elif defined(__aarch64__)
+#define UNP_CPU_VENDOR "aarch64-unknown"
+#elif defined(__arm__)
+#define UNP_CPU_VENDOR "arm-unknown"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define UNP_CPU_VENDOR "riscv64-unknown"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define UNP_CPU_VENDOR "powerpc64le-unknown"
+#elif defined(__s390x__)
+#define UNP_CPU_VENDOR "s390x-ibm"
+#else
+#define UNP_CPU_VENDOR "unknown-unknown"
+#endif
+#if defined(__linux__) && defined(__GLIBC__)
+#define CPU_VENDOR_OS UNP_CPU_VENDOR "-linux-gnu"
+#elif defined(__linux__)
+#define CPU_VENDOR_OS UNP_CPU_VENDOR "-linux-musl"
+#else
+#define CPU_VENDOR_OS UNP_CPU_VENDOR "-unknown"
+#endif
+#endif
 
 #define SA struct sockaddr
 
 typedef void Sigfunc(int);      /* for signal handlers */
 
-/* min/max as macros would break <algorithm> and std::numeric_limits, so C only. */
+/* What recvfrom_flags returns about a received datagram (IP_PKTINFO). */
+struct unp_in_pktinfo {
+    struct in_addr ipi_addr;    /* destination IPv4 address */
+    int ipi_ifindex;            /* index of the interface it came in on */
+};
+
+/* min and max: the book's macros in C.  C++ gets functions instead, since a
+ * macro named max breaks <algorithm>, std::numeric_limits<T>::max() and
+ * every other max in the standard library; the non-template overloads
+ * below also win over std::max after a `using namespace std`.  Neither is
+ * defined if the program already has a macro of that name. */
 #ifndef __cplusplus
 #ifndef min
 #define min(a, b) ((a) < (b) ? (a) : (b))
@@ -63,13 +128,29 @@ typedef void Sigfunc(int);      /* for signal handlers */
 #ifndef max
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #endif
+#else
+#define UNP_MINMAX(T)                                          \
+    inline constexpr T min(T a, T b) { return a < b ? a : b; } \
+    inline constexpr T max(T a, T b) { return a > b ? a : b; }
+#if !defined(min) && !defined(max)
+UNP_MINMAX(int)
+UNP_MINMAX(long)
+UNP_MINMAX(long long)
+UNP_MINMAX(unsigned)
+UNP_MINMAX(unsigned long)
+UNP_MINMAX(unsigned long long)
+UNP_MINMAX(double)
+#endif
+#undef UNP_MINMAX
 #endif
 
 #ifdef __cplusplus
 #define UNP_NORETURN [[noreturn]]
 extern "C" {
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define UNP_NORETURN _Noreturn
+#else
+#define UNP_NORETURN __attribute__((noreturn))  /* C99 has no _Noreturn */
 #endif
 
 #define UNP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -105,6 +186,9 @@ void  Sendto(int fd, const void *ptr, size_t nbytes, int flags, const SA *sa, so
 int   Select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
              struct timeval *timeout);
 int   Poll(struct pollfd *fdarray, unsigned long nfds, int timeout);
+ssize_t Recvmsg(int fd, struct msghdr *msg, int flags);
+void  Sendmsg(int fd, const struct msghdr *msg, int flags);  /* all of it, or fatal */
+int   Sockatmark(int fd);                       /* 1 at the out-of-band mark, else 0 */
 
 /* ---- Unix wrappers (wrapunix.cpp) ---- */
 ssize_t Read(int fd, void *ptr, size_t nbytes);
@@ -127,6 +211,12 @@ void  Sigdelset(sigset_t *set, int signo);
 int   Sigismember(const sigset_t *set, int signo);
 void  Sigprocmask(int how, const sigset_t *set, sigset_t *oset);
 void  Sigpending(sigset_t *set);
+int   Ioctl(int fd, unsigned long request, void *arg);
+void *Mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
+int   Mkstemp(char *tmpl);                      /* "...XXXXXX", replaced by the name made */
+void  Unlink(const char *pathname);
+char *Strdup(const char *str);
+long  Sysconf(int name);                        /* -1 for "no limit" is not an error */
 
 /* ---- stdio wrappers (wrapstdio.cpp) ---- */
 char *Fgets(char *ptr, int n, FILE *stream);   /* NULL at EOF; error is fatal */
@@ -138,6 +228,9 @@ void  Fclose(FILE *fp);
 /* ---- address conversion (wraplib.cpp) ---- */
 void  Inet_pton(int family, const char *strptr, void *addrptr);  /* 0 result: err_quit */
 const char *Inet_ntop(int family, const void *addrptr, char *strptr, size_t len);
+unsigned int If_nametoindex(const char *name);   /* unknown name: fatal */
+char *If_indextoname(unsigned int index, char *name);  /* name: IF_NAMESIZE bytes */
+struct if_nameindex *If_nameindex(void);         /* free with if_freenameindex */
 
 /* ---- reading and writing exactly n bytes (readn.cpp, writen.cpp) ----
  * Both loop over partial transfers and restart on EINTR.
@@ -193,6 +286,35 @@ char *Sock_ntop_host(const SA *sa, socklen_t salen);
 char *sock_ntop_r(const SA *sa, socklen_t salen, char *buf, size_t buflen);
 int   sock_get_port(const SA *sa, socklen_t salen);   /* host order, -1 if none */
 
+/* ---- socket addresses of any family (sock_addr.cpp, sockfd_to_family.cpp) ----
+ * Ports are in host byte order, as sock_get_port's (the book passes some
+ * in network byte order).  The compare functions return 0 when equal,
+ * -1 for different families.  sock_bind_wild binds the wildcard address
+ * and a port the kernel picks, and returns that port. */
+void  sock_set_port(SA *sa, socklen_t salen, int port);
+void  sock_set_addr(SA *sa, socklen_t salen, const void *addr);  /* an in_addr or in6_addr */
+void  sock_set_wild(SA *sa, socklen_t salen);
+int   sock_cmp_addr(const SA *sa1, const SA *sa2, socklen_t salen);
+int   sock_cmp_port(const SA *sa1, const SA *sa2, socklen_t salen);
+int   sock_bind_wild(int sockfd, int family);
+int   Sock_bind_wild(int sockfd, int family);
+int   sockfd_to_family(int sockfd);            /* AF_xxx of the socket's own address */
+int   Sockfd_to_family(int sockfd);
+int   family_to_level(int family);             /* IPPROTO_IP or IPPROTO_IPV6 */
+int   Family_to_level(int family);
+
+/* ---- this host (my_addrs.cpp, wrapunix.cpp) ----
+ * my_addrs: the addresses this host's name resolves to, as a NULL-ended
+ * array of pointers to in_addr (or in6_addr: see *addrtype), in storage
+ * the next call reuses; NULL if the name does not resolve. */
+char **my_addrs(int *addrtype);
+char **My_addrs(int *addrtype);
+void  Gethostname(char *name, size_t len);     /* always NUL-terminated */
+
+/* ---- time (tv_sub.cpp, gf_time.cpp) ---- */
+void  tv_sub(struct timeval *out, struct timeval *in);  /* out -= in */
+char *gf_time(void);                           /* "hh:mm:ss.uuuuuu", a per-thread buffer */
+
 /* ---- protocol-independent TCP setup (tcp_connect.cpp, tcp_listen.cpp) ----
  * host and serv are names or numbers; IPv4 and IPv6.
  * tcp_connect tries each address getaddrinfo returns and returns a
@@ -207,6 +329,45 @@ int   tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
 int   Tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
 struct addrinfo *host_serv(const char *host, const char *serv, int family, int socktype);
 struct addrinfo *Host_serv(const char *host, const char *serv, int family, int socktype);
+
+/* ---- timeouts (connect_timeo.cpp, connect_nonb.cpp, readable_timeo.cpp) ----
+ * connect_timeo: connect() interrupted by SIGALRM after nsec seconds
+ * (errno ETIMEDOUT), as in the book; one alarm per process, so
+ * single-threaded programs only.  connect_nonb: a non-blocking connect
+ * waited for at most nsec seconds (0: no limit), then blocking again;
+ * -1 with errno ECONNREFUSED, ETIMEDOUT, ...  Unlike the book's, it does
+ * not close sockfd on failure: the caller owns it.
+ * readable_timeo/writable_timeo: >0 once fd is readable (writable), 0
+ * after sec seconds, -1 on error. */
+int   connect_timeo(int sockfd, const SA *saptr, socklen_t salen, int nsec);
+void  Connect_timeo(int sockfd, const SA *saptr, socklen_t salen, int nsec);
+int   connect_nonb(int sockfd, const SA *saptr, socklen_t salen, int nsec);
+int   readable_timeo(int fd, int sec);
+int   Readable_timeo(int fd, int sec);
+int   writable_timeo(int fd, int sec);
+int   Writable_timeo(int fd, int sec);
+
+/* ---- passing descriptors over a Unix domain socket (fd_passing.cpp) ----
+ * write_fd sends nbytes (at least 1) of data with sendfd; read_fd reads
+ * up to nbytes and sets *recvfd to the descriptor received with them (a
+ * new one, open in this process), or -1 if none came.  Both return the
+ * data bytes, 0 at EOF (read_fd), -1 on error. */
+ssize_t write_fd(int fd, const void *ptr, size_t nbytes, int sendfd);
+ssize_t Write_fd(int fd, const void *ptr, size_t nbytes, int sendfd);
+ssize_t read_fd(int fd, void *ptr, size_t nbytes, int *recvfd);
+ssize_t Read_fd(int fd, void *ptr, size_t nbytes, int *recvfd);
+
+/* ---- a datagram and where it went (recvfrom_flags.cpp) ----
+ * recvfrom with recvmsg: *flagsp goes in as recvmsg's flags and comes back
+ * as the datagram's (MSG_TRUNC: it was longer than nbytes).  If pktp is
+ * not NULL, *pktp gets the IPv4 destination address and arrival interface
+ * (zeros when unknown, e.g. IPv6).  Turn IP_PKTINFO on (setsockopt) before
+ * the datagrams arrive, as the book's programs do: recvfrom_flags turns it
+ * on too, but for a datagram queued earlier the interface is unknown. */
+ssize_t recvfrom_flags(int fd, void *ptr, size_t nbytes, int *flagsp, SA *sa, socklen_t *salenptr,
+                       struct unp_in_pktinfo *pktp);
+ssize_t Recvfrom_flags(int fd, void *ptr, size_t nbytes, int *flagsp, SA *sa, socklen_t *salenptr,
+                       struct unp_in_pktinfo *pktp);
 
 /* ---- the echo service (str_echo.cpp, str_cli.cpp) ----
  * str_echo: copy everything read from sockfd back to it until EOF.

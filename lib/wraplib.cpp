@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Address conversion wrappers.
+// Wrappers for library functions: address conversion, interface names.
 #include "unp.h"
 
 extern "C" {
@@ -21,6 +21,30 @@ const char *Inet_ntop(int family, const void *addrptr, char *strptr, size_t len)
     if (ptr == nullptr)
         err_sys("inet_ntop error");
     return ptr;
+}
+
+unsigned int If_nametoindex(const char *name)
+{
+    unsigned int index = if_nametoindex(name);
+    if (index == 0)
+        err_sys("if_nametoindex error for %s", name);
+    return index;
+}
+
+char *If_indextoname(unsigned int index, char *name)
+{
+    char *ptr = if_indextoname(index, name);
+    if (ptr == nullptr)
+        err_sys("if_indextoname error for %u", index);
+    return ptr;
+}
+
+struct if_nameindex *If_nameindex(void)
+{
+    struct if_nameindex *ifptr = if_nameindex();
+    if (ifptr == nullptr)
+        err_sys("if_nameindex error");
+    return ifptr;
 }
 
 }  // extern "C"

@@ -140,4 +140,29 @@ int Poll(struct pollfd *fdarray, unsigned long nfds, int timeout)
     return n;
 }
 
+ssize_t Recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    ssize_t n = recvmsg(fd, msg, flags);
+    if (n < 0)
+        err_sys("recvmsg error");
+    return n;
+}
+
+void Sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    size_t nbytes = 0;  // what the iovecs hold: less sent is an error, as in Sendto
+    for (size_t i = 0; i < msg->msg_iovlen; i++)
+        nbytes += msg->msg_iov[i].iov_len;
+    if (sendmsg(fd, msg, flags) != static_cast<ssize_t>(nbytes))
+        err_sys("sendmsg error");
+}
+
+int Sockatmark(int fd)
+{
+    int n = sockatmark(fd);
+    if (n < 0)
+        err_sys("sockatmark error");
+    return n;
+}
+
 }  // extern "C"

@@ -144,4 +144,59 @@ void Sigpending(sigset_t *set)
         err_sys("sigpending error");
 }
 
+int Ioctl(int fd, unsigned long request, void *arg)
+{
+    int n = ioctl(fd, request, arg);
+    if (n == -1)
+        err_sys("ioctl error");
+    return n;  // some requests return a value
+}
+
+void *Mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+    void *ptr = mmap(addr, len, prot, flags, fd, offset);
+    if (ptr == MAP_FAILED)
+        err_sys("mmap error");
+    return ptr;
+}
+
+int Mkstemp(char *tmpl)
+{
+    int fd = mkstemp(tmpl);
+    if (fd == -1)
+        err_sys("mkstemp error for %s", tmpl);
+    return fd;
+}
+
+void Unlink(const char *pathname)
+{
+    if (unlink(pathname) == -1)
+        err_sys("unlink error for %s", pathname);
+}
+
+char *Strdup(const char *str)
+{
+    char *ptr = strdup(str);
+    if (ptr == nullptr)
+        err_sys("strdup error");
+    return ptr;
+}
+
+long Sysconf(int name)
+{
+    errno = 0;  // -1 alone means "no limit"; only with errno set is it an error
+    long val = sysconf(name);
+    if (val == -1 && errno != 0)
+        err_sys("sysconf error");
+    return val;
+}
+
+void Gethostname(char *name, size_t len)
+{
+    if (gethostname(name, len) == -1)
+        err_sys("gethostname error");
+    if (len > 0)
+        name[len - 1] = '\0';  // POSIX leaves a truncated name unterminated
+}
+
 }  // extern "C"

@@ -3,8 +3,8 @@
 # with find_package(unp) from a C-only project (project(x C): the C
 # compiler links, so the exported target must carry the C++ runtime), from
 # a C++-only project (the same file as C++), and with pkg-config; then runs
-# each program.
-# cmake -DBUILD_DIR=... -DSOURCE=... -DWORK=... -DC_COMPILER=... -P install_check.cmake
+# each program.  EXTRA: more C programs built with pkg-config, each to end with "ok".
+# cmake -DBUILD_DIR=... -DSOURCE=... -DWORK=... -DC_COMPILER=... [-DEXTRA=a.c|b.c] -P install_check.cmake
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -53,4 +53,16 @@ string(STRIP "${last_output}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 run(${C_COMPILER} -std=gnu17 -Wall -o ${WORK}/prog_pc ${SOURCE} ${flags})
 check_runs(${WORK}/prog_pc "pkg-config")
+
+# 4. The bookstyle programs in EXTRA ("a.c|b.c"), with the installed
+# unpthread.h and unpifi.h too, and a program with its own readline.
+string(REPLACE "|" ";" extra "${EXTRA}")
+foreach(src IN LISTS extra)
+  get_filename_component(name ${src} NAME_WE)
+  run(${C_COMPILER} -std=gnu17 -Wall -Werror=implicit-function-declaration -o ${WORK}/${name} ${src} ${flags})
+  run(${WORK}/${name})
+  if(NOT last_output MATCHES "(^|\n)ok\n$")
+    message(FATAL_ERROR "${name}, built with pkg-config, printed:\n${last_output}")
+  endif()
+endforeach()
 message(STATUS "installed libunp works with find_package(unp) from C and from C++, and with pkg-config")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every wrapper's failure path: the message the book's programs print, and
 // the exit status.  A wrapper that returned on failure would fail here too.
+#include "lib_helpers.hpp"
 #include "process.hpp"
 #include "unp.h"
 #include "unp.hpp"
@@ -49,15 +50,6 @@ struct TakenPort {
     unp::Fd fd = unp::listen_tcp("127.0.0.1", "0");
     int port = unp::local_port(fd.get());
 };
-
-sockaddr_in loopback(int port)
-{
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return sa;
-}
 
 }  // namespace
 
@@ -297,4 +289,109 @@ TEST(ErrorFunctions, ReturningVariantsKeepErrno)
     EXPECT_EQ(errno, EINTR);
     EXPECT_EQ(testing::internal::GetCapturedStderr(),
               std::string("read: ") + strerror(EINTR) + "\nnote 42\n");
+}
+
+// ---- the Unix and library wrappers the later chapters use ----
+
+TEST(WrapperDeathTest, IoctlMmapSysconf)
+{
+    int n = 0;
+    EXPECT_EXIT(Ioctl(-1, FIONREAD, &n), ExitedWithCode(1), err("ioctl", EBADF));
+    EXPECT_EXIT(Mmap(nullptr, 4096, PROT_READ, MAP_SHARED, -1, 0), ExitedWithCode(1), err("mmap", EBADF));
+    EXPECT_EXIT(Sysconf(-1), ExitedWithCode(1), err("sysconf", EINVAL));
+}
+
+TEST(Wrappers, IoctlMmapSysconfSucceed)
+{
+    int fds[2];
+    Socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+    unp::Fd a(fds[0]), b(fds[1]);
+    Writen(b.get(), "hello", 5);
+    int n = 0;
+    EXPECT_EQ(Ioctl(a.get(), FIONREAD, &n), 0);
+    EXPECT_EQ(n, 5) << "FIONREAD: bytes waiting";
+    auto *page = static_cast<char *>(Mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    page[4095] = 'x';
+    EXPECT_EQ(munmap(page, 4096), 0);
+    EXPECT_GT(Sysconf(_SC_OPEN_MAX), 0);
+    EXPECT_GE(OPEN_MAX, 256);
+    char *copy = Strdup("text");  // strdup fails only without memory: its error path is not driven
+    EXPECT_STREQ(copy, "text");
+    free(copy);
+}
+
+TEST(WrapperDeathTest, MkstempAndUnlink)
+{
+    char bad[] = "/nonexistent/slibXXXXXX";
+    EXPECT_EXIT(Mkstemp(bad), ExitedWithCode(1),
+                std::string("^mkstemp error for /nonexistent/slib[A-Za-z0-9]{6}: ") + strerror(ENOENT) + "\n$");
+    char name[] = "/tmp/slibXXXXXX";
+    int fd = Mkstemp(name);
+    EXPECT_GE(fd, 0);
+    EXPECT_STRNE(name, "/tmp/slibXXXXXX") << "the template becomes the name made";
+    struct stat st {};
+    EXPECT_EQ(stat(name, &st), 0);
+    Close(fd);
+    Unlink(name);
+    EXPECT_EQ(stat(name, &st), -1);
+    EXPECT_EXIT(Unlink("/nonexistent/slib"), ExitedWithCode(1),
+                exactly(std::string("unlink error for /nonexistent/slib: ") + strerror(ENOENT)));
+}
+
+TEST(WrapperDeathTest, MessagesAndOutOfBandMark)
+{
+    msghdr msg{};
+    EXPECT_EXIT(Recvmsg(-1, &msg, 0), ExitedWithCode(1), err("recvmsg", EBADF));
+    EXPECT_EXIT(Sendmsg(-1, &msg, 0), ExitedWithCode(1), err("sendmsg", EBADF));
+    EXPECT_EXIT(Sockatmark(-1), ExitedWithCode(1), err("sockatmark", EBADF));
+}
+
+TEST(Wrappers, SendmsgAndRecvmsgCarryEveryIovec)
+{
+    int fds[2];
+    Socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+    unp::Fd a(fds[0]), b(fds[1]);
+    char one[] = "two ", two[] = "iovecs";
+    iovec out[2] = {{one, 4}, {two, 6}};
+    msghdr msg{};
+    msg.msg_iov = out;
+    msg.msg_iovlen = 2;
+    Sendmsg(b.get(), &msg, 0);
+    char buf[32];
+    iovec in = {buf, sizeof buf};
+    msghdr got{};
+    got.msg_iov = &in;
+    got.msg_iovlen = 1;
+    ASSERT_EQ(Recvmsg(a.get(), &got, 0), 10);
+    EXPECT_EQ(std::string(buf, 10), "two iovecs");
+    EXPECT_EQ(Sockatmark(a.get()), 0);
+}
+
+TEST(WrapperDeathTest, InterfaceNames)
+{
+    EXPECT_EXIT(If_nametoindex("slibnone0"), ExitedWithCode(1),
+                exactly(std::string("if_nametoindex error for slibnone0: ") + strerror(ENODEV)));
+    char name[IF_NAMESIZE];
+    EXPECT_EXIT(If_indextoname(0x7fffffff, name), ExitedWithCode(1),
+                exactly(std::string("if_indextoname error for 2147483647: ") + strerror(ENXIO)));
+    unsigned lo = If_nametoindex("lo");
+    EXPECT_GE(lo, 1u);
+    EXPECT_STREQ(If_indextoname(lo, name), "lo");
+    struct if_nameindex *all = If_nameindex();  // fails only without memory or sockets: not driven
+    bool found = false;
+    for (struct if_nameindex *p = all; p->if_index != 0; p++)
+        found = found || p->if_index == lo;
+    if_freenameindex(all);
+    EXPECT_TRUE(found) << "lo in if_nameindex()";
+}
+
+TEST(WrapperDeathTest, SocketAddressesAndHostName)
+{
+    EXPECT_EXIT(Sock_bind_wild(-1, AF_INET), ExitedWithCode(1), err("sock_bind_wild", EBADF));
+    EXPECT_EXIT(Sock_bind_wild(Socket(AF_INET, SOCK_STREAM, 0), AF_UNIX), ExitedWithCode(1),
+                err("sock_bind_wild", EAFNOSUPPORT));
+    EXPECT_EXIT(Sockfd_to_family(-1), ExitedWithCode(1), err("sockfd_to_family", EBADF));
+    EXPECT_EXIT(Family_to_level(AF_UNIX), ExitedWithCode(1), err("family_to_level", EAFNOSUPPORT));
+    char one[1];
+    EXPECT_EXIT(Gethostname(one, sizeof one), ExitedWithCode(1), err("gethostname", ENAMETOOLONG));
 }
