@@ -22,14 +22,6 @@
 #include <algorithm>
 #include <vector>
 
-#ifndef OPEN_MAX
-#define OPEN_MAX 1024  // Linux's <limits.h> has none (the soft RLIMIT_NOFILE)
-#endif
-
-#ifndef INFTIM
-#define INFTIM (-1)  // the book's name for "wait forever"
-#endif
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int) { stop = 1; }
