@@ -39,8 +39,8 @@ int main(int argc, char **argv)
     ssize_t n = 0;
     long long received = 0;
 
-    if (argc != 5)
-        err_quit("usage: FTClient <IPaddress> <port> <remote-path> <local-file>");
+    check_usage(argc, argv, argc == 5,
+                "usage: FTClient <IPaddress> <port> <remote-path> <local-file>");
     local_name = argv[4];
     pathlen = static_cast<uint32_t>(strlen(argv[3]));
     if (pathlen == 0 || pathlen >= FT_PATHMAX)
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (i) connect()

@@ -60,6 +60,8 @@ int main(int argc, char **argv)
     bool force = false;
     struct addrinfo hints, *res, *ai;
 
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: ftclient [-f] <host> <port>");
     while ((c = getopt(argc, argv, "f")) != -1) {
         if (c != 'f')
             err_quit("usage: ftclient [-f] <host> <port>");
@@ -68,7 +70,7 @@ int main(int argc, char **argv)
     if (argc - optind != 2)
         err_quit("usage: ftclient [-f] <host> <port>");
     const char *host = argv[optind], *port = argv[optind + 1];
-    Parse_port(port);
+    Parse_server_port(port);
     file_mode = umask(0);
     umask(file_mode);
     file_mode = 0666 & ~file_mode;

@@ -40,6 +40,8 @@ int main(int argc, char **argv)
     socklen_t clilen;
     const char *dirname = ".";
 
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: ftserver [-d DIR] [port]");
     while ((c = getopt(argc, argv, "d:")) != -1) {
         if (c != 'd')
             err_quit("usage: ftserver [-d DIR] [port]");

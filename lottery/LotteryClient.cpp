@@ -59,14 +59,13 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     char recvline[MAXLINE];
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: LotteryClient <IPaddress> [port]");
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: LotteryClient <IPaddress> [port]");
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                      //@blank (g) socket()
 
     bzero(&servaddr, sizeof(servaddr));
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(argc == 3 ? Parse_port(argv[2]) : SERV_PORT);
+    servaddr.sin_port = htons(argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT);
     // inet_pton, not the handout's inet_addr: a typo is reported, instead of
     // becoming 255.255.255.255.
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
