@@ -11,6 +11,8 @@ endfunction()
 # socklab_program(NAME [SOURCES file...] [LIBS lib...])
 # One lab program in one line: sources default to NAME.cpp (or NAME.c),
 # linked with libunp.  The binary lands in this folder of the build tree.
+# Each program is listed in the global property SOCKLAB_PROGRAMS, which
+# tests/usage runs one by one (--help, -h, wrong arguments).
 function(socklab_program name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_SOURCES)
@@ -23,4 +25,5 @@ function(socklab_program name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE unp::unp ${ARG_LIBS})
   socklab_warnings(${name})
+  set_property(GLOBAL APPEND PROPERTY SOCKLAB_PROGRAMS ${name})
 endfunction()

@@ -14,8 +14,7 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 && argc != 4)
-        err_quit("usage: burstcli <IPaddress> <port> [count]");
+    check_usage(argc, argv, argc == 3 || argc == 4, "usage: burstcli <IPaddress> <port> [count]");
     long count = 4;
     if (argc == 4) {
         char *end = nullptr;
@@ -26,7 +25,7 @@ int main(int argc, char **argv)
 
     struct sockaddr_in servaddr {};
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);

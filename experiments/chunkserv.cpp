@@ -19,8 +19,7 @@
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        err_quit("usage: chunkserv [port]");
+    check_usage(argc, argv, argc <= 2, "usage: chunkserv [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);

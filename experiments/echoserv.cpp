@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 {
     const char *addr = "127.0.0.1";
     const char *port = SERV_PORT_STR;
+    check_usage(argc, argv, argc % 2 == 1, "usage: echoserv [--addr IPaddress] [--port port]");
     for (int i = 1; i < argc; i += 2) {
         std::string opt = argv[i];
         if (i + 1 >= argc || (opt != "--addr" && opt != "--port"))

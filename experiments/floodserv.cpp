@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 {
     long times = 1000;
     int opt;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: floodserv [-n times] [port]");
     while ((opt = getopt(argc, argv, "n:")) != -1) {
         char *end = nullptr;
         if (opt == 'n')

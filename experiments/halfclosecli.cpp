@@ -17,12 +17,11 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 4)
-        err_quit("usage: halfclosecli <IPaddress> <port> <message>");
+    check_usage(argc, argv, argc == 4, "usage: halfclosecli <IPaddress> <port> <message>");
 
     struct sockaddr_in servaddr {};
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);

@@ -19,6 +19,7 @@ int main(int argc, char **argv)
 {
     const char *addr = "127.0.0.1";
     const char *port = SERV_PORT_STR;
+    check_usage(argc, argv, argc % 2 == 1, "usage: linecli [--addr IPaddress] [--port port]");
     for (int i = 1; i < argc; i += 2) {
         std::string opt = argv[i];
         if (i + 1 >= argc || (opt != "--addr" && opt != "--port"))
@@ -28,7 +29,7 @@ int main(int argc, char **argv)
 
     struct sockaddr_in servaddr {};
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(port)));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(port)));
     Inet_pton(AF_INET, addr, &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);

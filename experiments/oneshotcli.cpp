@@ -17,12 +17,12 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 5)
-        err_quit("usage: oneshotcli <IPaddress> <port> <message> [late message]");
+    check_usage(argc, argv, argc == 4 || argc == 5,
+                "usage: oneshotcli <IPaddress> <port> <message> [late message]");
 
     struct sockaddr_in servaddr {};
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
     Signal(SIGPIPE, SIG_IGN);  // writing after an RST: EPIPE, printed below
 

@@ -23,6 +23,8 @@ int main(int argc, char **argv)
     long sleep_ms = 5000;
     bool wait_enter = false;
     int opt;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: sleepserv [-s milliseconds | -w] [port]");
     while ((opt = getopt(argc, argv, "s:w")) != -1) {
         char *end = nullptr;
         if (opt == 'w') {

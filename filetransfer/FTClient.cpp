@@ -43,6 +43,8 @@ int main(int argc, char **argv)
     char shown[4 * SEGSIZE + 1];
     int c;
 
+    check_usage(argc, argv, true,  // -h/--help before getopt sees them
+                "usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>");
     while ((c = getopt(argc, argv, "t:")) != -1) {
         char *end = nullptr;
         if (c == 't')
@@ -63,7 +65,7 @@ int main(int argc, char **argv)
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[2])));
+    servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     // A server that accepts and then says nothing must not hold us for

@@ -41,8 +41,7 @@ int main(int argc, char **argv)
     struct stat st {};
     ssize_t n;
 
-    if (argc != 2)
-        err_quit("usage: FTServer <port>");
+    check_usage(argc, argv, argc == 2, "usage: FTServer <port>");
     // A client that vanishes makes write() fail with EPIPE, which we report,
     // instead of SIGPIPE silently killing the server.
     Signal(SIGPIPE, SIG_IGN);

@@ -59,6 +59,8 @@ int main(int argc, char **argv)
     bool force = false;
     struct addrinfo hints, *res, *ai;
 
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: ftclient [-f] [-t SECONDS] <host> <port>");
     while ((c = getopt(argc, argv, "ft:")) != -1) {
         char *end = nullptr;
         if (c == 't')
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
     if (argc - optind != 2)
         err_quit("usage: ftclient [-f] [-t SECONDS] <host> <port>");
     const char *host = argv[optind], *port = argv[optind + 1];
-    Parse_port(port);
+    Parse_server_port(port);
 
     bzero(&hints, sizeof hints);
     hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names

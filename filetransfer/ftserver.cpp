@@ -46,6 +46,8 @@ int main(int argc, char **argv)
     socklen_t clilen;
     const char *dirname = ".";
 
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: ftserver [-d DIR] [-i SECONDS] [port]");
     while ((c = getopt(argc, argv, "d:i:")) != -1) {
         char *end = nullptr;
         if (c == 'i')

@@ -78,11 +78,7 @@ ServerArgs parse_args(int argc, char **argv, const char *usage)
 {
     ServerArgs args;
     args.port = SERV_PORT;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            printf("%s\n", usage);
-            exit(0);
-        }
+    check_usage(argc, argv, true, usage);  // -h/--help before getopt sees them
     int c;
     while ((c = getopt(argc, argv, "d:t:")) != -1) {
         if (c == 'd')

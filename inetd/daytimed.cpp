@@ -26,12 +26,7 @@ int main(int argc, char **argv)
     time_t ticks;
     struct tm now;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: daytimed [port]\n");
-        return 0;
-    }
-    if (argc > 2)
-        err_quit("usage: daytimed [port]");
+    check_usage(argc, argv, argc <= 2, "usage: daytimed [port]");
     const char *port = argc == 2 ? argv[1] : "13";
     Parse_port(port);  // a bad argument is reported here, while there is a terminal
 

@@ -23,12 +23,7 @@ int main(int argc, char **argv)
     struct tm now;
 
     const char *usage = "usage: daytimeinetd   (run by an inetd: the connection is on descriptor 0)";
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("%s\n", usage);
-        return 0;
-    }
-    if (argc > 1)
-        err_quit("%s", usage);
+    check_usage(argc, argv, argc == 1, usage);
 
     // Before daemon_inetd, so that from a terminal the message reaches it.
     len = sizeof cliaddr;

@@ -57,12 +57,7 @@ void echo_datagrams(int idle)
 int main(int argc, char **argv)
 {
     const char *usage = "usage: echoinetd [idle-seconds]   (run by an inetd: the client is on descriptor 0)";
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("%s\n", usage);
-        return 0;
-    }
-    if (argc > 2)
-        err_quit("%s", usage);
+    check_usage(argc, argv, argc <= 2, usage);
     int idle = argc == 2 ? atoi(argv[1]) : 10;
     if (idle <= 0)
         err_quit("%s", usage);

@@ -10,10 +10,9 @@
 // those hosts htons(0x0102) swaps the bytes.
 #include "unp.h"
 
-int main(int argc, char **)
+int main(int argc, char **argv)
 {
-    if (argc != 1)
-        err_quit("usage: byteorder");
+    check_usage(argc, argv, argc == 1, "usage: byteorder");
 
     short s = 0x0102;
     unsigned char c[sizeof s];

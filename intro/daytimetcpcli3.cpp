@@ -18,9 +18,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr, cliaddr;
     socklen_t len;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: daytimetcpcli3 <IPaddress> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : 13;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: daytimetcpcli3 <IPaddress> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : 13;
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);
 

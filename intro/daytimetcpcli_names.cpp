@@ -20,8 +20,8 @@ int main(int argc, char **argv)
     struct sockaddr_storage ss;
     socklen_t len;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: daytimetcpcli_names <hostname/IPaddress> [service/port]");
+    check_usage(argc, argv, argc == 2 || argc == 3,
+                "usage: daytimetcpcli_names <hostname/IPaddress> [service/port]");
     const char *serv = argc == 3 ? argv[2] : "13";
 
     sockfd = Tcp_connect(argv[1], serv);  // getaddrinfo, socket, connect

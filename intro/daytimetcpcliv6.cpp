@@ -15,9 +15,8 @@ int main(int argc, char **argv)
     char recvline[MAXLINE + 1];
     struct sockaddr_in6 servaddr;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: daytimetcpcliv6 <IPv6address> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : 13;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: daytimetcpcliv6 <IPv6address> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : 13;
 
     sockfd = Socket(AF_INET6, SOCK_STREAM, 0);
 

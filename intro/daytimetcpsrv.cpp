@@ -18,8 +18,7 @@ int main(int argc, char **argv)
     time_t ticks;
     struct tm now;
 
-    if (argc > 2)
-        err_quit("usage: daytimetcpsrv [port]");
+    check_usage(argc, argv, argc <= 2, "usage: daytimetcpsrv [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : 13;  // 13: the daytime port
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);                     //@blank (a) socket(): an IPv4 TCP socket

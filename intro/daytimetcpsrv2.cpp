@@ -18,8 +18,7 @@ int main(int argc, char **argv)
     time_t ticks;
     struct tm now;
 
-    if (argc > 2)
-        err_quit("usage: daytimetcpsrv2 [port]");
+    check_usage(argc, argv, argc <= 2, "usage: daytimetcpsrv2 [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : 13;
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);

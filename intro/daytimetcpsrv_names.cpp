@@ -22,13 +22,12 @@ int main(int argc, char **argv)
 
     const char *host = NULL;  // NULL: any local address
     const char *serv = "13";
+    check_usage(argc, argv, argc <= 3, "usage: daytimetcpsrv_names [[<host>] <service/port>]");
     if (argc == 2) {
         serv = argv[1];
     } else if (argc == 3) {
         host = argv[1];
         serv = argv[2];
-    } else if (argc != 1) {
-        err_quit("usage: daytimetcpsrv_names [[<host>] <service/port>]");
     }
 
     listenfd = Tcp_listen(host, serv, &addrlen);  // getaddrinfo, socket, bind, listen

@@ -18,8 +18,7 @@ int main(int argc, char **argv)
     time_t ticks;
     struct tm now;
 
-    if (argc > 2)
-        err_quit("usage: daytimetcpsrvv6 [port]");
+    check_usage(argc, argv, argc <= 2, "usage: daytimetcpsrvv6 [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : 13;
 
     listenfd = Socket(AF_INET6, SOCK_STREAM, 0);

@@ -34,6 +34,9 @@ int tcp_connect(const char *host, const char *serv)
     struct addrinfo hints {}, *res = nullptr;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
+    if (bad_port_service(serv, 0))  // getaddrinfo would take 99999 and wrap it
+        err_quit("tcp_connect error for %s, %s: not a port (a server's port is 1 to 65535)", host,
+                 serv);
     int n = getaddrinfo(host, serv, &hints, &res);
     if (n != 0)
         err_quit("tcp_connect error for %s, %s: %s", host, serv,

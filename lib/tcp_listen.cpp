@@ -12,6 +12,9 @@ int tcp_listen(const char *host, const char *serv, socklen_t *addrlenp)
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     const char *shown_host = host ? host : "(any)";
+    if (bad_port_service(serv, 1))  // getaddrinfo would take 99999 and wrap it
+        err_quit("tcp_listen error for %s, %s: not a port (use 1024..65535, or 0 to let the "
+                 "kernel choose)", shown_host, serv);
     int n = getaddrinfo(host, serv, &hints, &res);
     if (n != 0)
         err_quit("tcp_listen error for %s, %s: %s", shown_host, serv,

@@ -424,16 +424,31 @@ void  daemon_openlog(const char *ident, int option, int facility);
 void  daemon_syslog(int level, const char *msg);
 
 /* ---- kit additions, not in the book (socklab.cpp) ----
- * Parse_port: a decimal port 0..65535 (0: the kernel picks one), or exit
- * with "bad port number: <arg>".
+ * Parse_port: a server's own port, decimal 0..65535 (0: the kernel picks
+ * one), or exit with "bad port number: <arg>" and the range.
+ * Parse_server_port: the port a client connects to, decimal 1..65535 (no
+ * server listens on port 0), or exit likewise.
+ * bad_port_service: for getaddrinfo's service argument, 1 if it is a
+ * number but no port (over 65535, or 0 where allow_zero is 0), which
+ * getaddrinfo would accept and wrap around; 0 for ports and service names.
  * print_listening: print "listening on <addr>, port <n>" for a listening
  * socket and flush stdout, so a student (and a test) sees the port the
  * kernel picked for port 0.
  * bind_hint: after a failed bind(), a one-line hint for EACCES (ports below
- * 1024 need root) and EADDRINUSE (another server holds the port), or "". */
+ * 1024 need root) and EADDRINUSE (another server holds the port), or "".
+ * bind_hint_for: the same for bind(fd, sa, salen), telling apart for a TCP
+ * socket without SO_REUSEADDR a port held only by connections in TIME_WAIT
+ * (the hint then explains SO_REUSEADDR).  Bind prints it.
+ * check_usage: a program's argument check in one line.  argv[1] "-h" or
+ * "--help": print usage on stdout and exit 0; otherwise, when ok is 0,
+ * print it on stderr and exit 1 (as err_quit does); when ok, return. */
 int   Parse_port(const char *arg);
+int   Parse_server_port(const char *arg);
+int   bad_port_service(const char *serv, int allow_zero);
 void  print_listening(int listenfd);
 const char *bind_hint(int err);
+const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen);
+void  check_usage(int argc, char **argv, int ok, const char *usage);
 
 
 /* ---- hostile peers (issue 20, reliability; printable.cpp, accept_reserve.cpp) ----

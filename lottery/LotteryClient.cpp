@@ -67,6 +67,8 @@ int main(int argc, char **argv)
     long timeout = 30;  // seconds to wait for an answer
     int c;
 
+    check_usage(argc, argv, true,  // -h/--help before getopt sees them
+                "usage: LotteryClient [-t SECONDS] <IPaddress> [port]");
     while ((c = getopt(argc, argv, "t:")) != -1) {
         char *end = nullptr;
         if (c == 't')
@@ -83,7 +85,7 @@ int main(int argc, char **argv)
 
     bzero(&servaddr, sizeof(servaddr));
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(argc == 3 ? Parse_port(argv[2]) : SERV_PORT);
+    servaddr.sin_port = htons(argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT);
     // inet_pton, not the handout's inet_addr: a typo is reported, instead of
     // becoming 255.255.255.255.
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);

@@ -91,6 +91,7 @@ struct LotteryArgs {
 inline LotteryArgs lottery_server_args(int argc, char **argv, const char *name)
 {
     LotteryArgs args{0, SERV_PORT};
+    check_usage(argc, argv, true, ("usage: " + std::string(name) + " [-s SEED] [port]").c_str());
     bool seeded = false;
     int i = 1;
     if (i < argc && strcmp(argv[i], "-s") == 0) {

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 {
     bool restart = false;
     int c;
+    check_usage(argc, argv, true, "usage: eintr [-r] [port]");  // -h/--help before getopt sees them
     while ((c = getopt(argc, argv, "r")) != -1) {
         if (c != 'r')
             err_quit("usage: eintr [-r] [port]");

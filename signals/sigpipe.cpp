@@ -34,8 +34,7 @@ void sig_pipe(int)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        err_quit("usage: sigpipe default|catch|ignore|nosignal");
+    check_usage(argc, argv, argc == 2, "usage: sigpipe default|catch|ignore|nosignal");
     std::string mode = argv[1];
     if (mode == "default" || mode == "nosignal")
         Signal(SIGPIPE, SIG_DFL);

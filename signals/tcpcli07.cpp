@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 {
     double seconds = 5.05;
     int c;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: tcpcli07 [-t seconds] <IPaddress> [port]");
     while ((c = getopt(argc, argv, "t:")) != -1) {
         if (c != 't')
             err_quit("usage: tcpcli07 [-t seconds] <IPaddress> [port]");
@@ -50,7 +52,7 @@ int main(int argc, char **argv)
     }
     if (argc - optind < 1 || argc - optind > 2)
         err_quit("usage: tcpcli07 [-t seconds] <IPaddress> [port]");
-    int port = argc - optind == 2 ? Parse_port(argv[optind + 1]) : SERV_PORT;
+    int port = argc - optind == 2 ? Parse_server_port(argv[optind + 1]) : SERV_PORT;
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in servaddr {};

@@ -91,6 +91,8 @@ int main(int argc, char **argv)
     bool block = false;
     long n = 5;
     int c;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: zombies [-b] [-n N] none|wait|waitpid|ignore");
     while ((c = getopt(argc, argv, "bn:")) != -1) {
         if (c == 'b') {
             block = true;

@@ -63,11 +63,10 @@ std::vector<unsigned char> raw_struct(int64_t a, int64_t b, bool big_endian, siz
 int main(int argc, char **argv)
 {
     int32_t a = 1, b = 2;
+    check_usage(argc, argv, argc == 1 || argc == 3, "usage: sumbytes [a b]");
     if (argc == 3) {
         a = static_cast<int32_t>(strtol(argv[1], NULL, 10));
         b = static_cast<int32_t>(strtol(argv[2], NULL, 10));
-    } else if (argc != 1) {
-        err_quit("usage: sumbytes [a b]");
     }
 
     printf("struct args { long arg1, arg2; } holding %d and %d, sent raw:\n", a, b);

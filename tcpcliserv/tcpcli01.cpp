@@ -16,9 +16,8 @@ int main(int argc, char **argv)
     int sockfd = -1;
     struct sockaddr_in servaddr;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: tcpcli01 <IPaddress> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: tcpcli01 <IPaddress> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                       //@blank (o) socket(): an IPv4 TCP socket
 

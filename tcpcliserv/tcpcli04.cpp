@@ -16,9 +16,8 @@ int main(int argc, char **argv)
     int sockfd[5];
     struct sockaddr_in servaddr;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: tcpcli04 <IPaddress> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: tcpcli04 <IPaddress> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     memset(&servaddr, 0, sizeof servaddr);
     servaddr.sin_family = AF_INET;

@@ -42,9 +42,8 @@ int main(int argc, char **argv)
     int sockfd;
     struct sockaddr_in servaddr;
 
-    if (argc != 2 && argc != 3)
-        err_quit("usage: tcpcli11 <IPaddress> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: tcpcli11 <IPaddress> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);
 

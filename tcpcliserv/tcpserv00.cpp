@@ -21,8 +21,7 @@ int main(int argc, char **argv)
     char buf[MAXLINE];
     ssize_t n = 0;
 
-    if (argc > 2)
-        err_quit("usage: tcpserv00 [port]");
+    check_usage(argc, argv, argc <= 2, "usage: tcpserv00 [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     // A client that resets must not kill the server: with SIGPIPE ignored,

@@ -20,8 +20,7 @@ int main(int argc, char **argv)
     socklen_t clilen;
     struct sockaddr_in cliaddr, servaddr;
 
-    if (argc > 2)
-        err_quit("usage: tcpserv04 [port]");
+    check_usage(argc, argv, argc <= 2, "usage: tcpserv04 [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);

@@ -33,8 +33,7 @@ int main(int argc, char **argv)
     std::vector<struct pollfd> fds;
     struct accept_reserve reserve;  // a spare descriptor, for when we run out
 
-    if (argc > 2)
-        err_quit("usage: tcpservpoll01 [port]");
+    check_usage(argc, argv, argc <= 2, "usage: tcpservpoll01 [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     Signal(SIGPIPE, SIG_IGN);  // a vanished client gives EPIPE, not death

@@ -11,7 +11,6 @@
 // unconnected socket: compare udpcliconnect).  The udpclitimeo_* clients
 // give up after 2 s instead.
 #include "unp.h"
-#include "help.h"
 
 int main(int argc, char **argv)
 {
@@ -19,10 +18,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     const char *usage = "usage: udpcli01 <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc != 2 && argc != 3)
-        err_quit("%s", usage);
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, usage);
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

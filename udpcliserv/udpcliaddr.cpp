@@ -13,7 +13,6 @@
 // that answers from another one is ignored too (the book's point about
 // multihomed hosts; a connected socket has the same limit).
 #include "unp.h"
-#include "help.h"
 
 namespace {
 
@@ -50,10 +49,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     const char *usage = "usage: udpcliaddr <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc != 2 && argc != 3)
-        err_quit("%s", usage);
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, usage);
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

@@ -13,7 +13,6 @@
 // Connection refused" at once, where udpcli01 waits forever.  getsockname()
 // after connect() shows the local address the kernel chose for the route.
 #include "unp.h"
-#include "help.h"
 
 int main(int argc, char **argv)
 {
@@ -26,10 +25,8 @@ int main(int argc, char **argv)
     ssize_t n;
     const char *usage = "usage: udpcliconnect <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc != 2 && argc != 3)
-        err_quit("%s", usage);
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, usage);
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

@@ -12,7 +12,6 @@
 // as "receive buffer errors" (`netstat -su`, /proc/net/snmp RcvbufErrors).
 // Nobody tells the sender.
 #include "unp.h"
-#include "help.h"
 
 int main(int argc, char **argv)
 {
@@ -21,7 +20,7 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     const char *usage = "usage: udpcliloop [-n COUNT] [-l LENGTH] <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
+    check_usage(argc, argv, true, usage);  // -h/--help before getopt sees them
     while ((c = getopt(argc, argv, "n:l:")) != -1) {
         char *end = nullptr;
         long v = strtol(optarg, &end, 10);
@@ -31,7 +30,7 @@ int main(int argc, char **argv)
     }
     if (argc - optind != 1 && argc - optind != 2)
         err_quit("%s", usage);
-    int port = argc - optind == 2 ? Parse_port(argv[optind + 1]) : SERV_PORT;
+    int port = argc - optind == 2 ? Parse_server_port(argv[optind + 1]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

@@ -13,7 +13,6 @@
 // read as the next line's reply: nothing numbers the datagrams (see
 // udpfiletransfer/).
 #include "unp.h"
-#include "help.h"
 
 namespace {
 
@@ -56,10 +55,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     const char *usage = "usage: udpclitimeo_alarm <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc != 2 && argc != 3)
-        err_quit("%s", usage);
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, usage);
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

@@ -9,7 +9,6 @@
 // 2 s" and the client goes on.  No signal is involved, so this is the
 // version that also works in a program with threads or other timers.
 #include "unp.h"
-#include "help.h"
 
 namespace {
 
@@ -55,10 +54,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     const char *usage = "usage: udpclitimeo_select <IPaddress> [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc != 2 && argc != 3)
-        err_quit("%s", usage);
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, usage);
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;

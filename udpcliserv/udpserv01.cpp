@@ -10,7 +10,6 @@
 // largest over IPv4) comes back whole.  Nothing here knows if a reply
 // arrived: a lost one is simply lost.
 #include "unp.h"
-#include "help.h"
 
 int main(int argc, char **argv)
 {
@@ -18,9 +17,7 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr, cliaddr;
     const char *usage = "usage: udpserv01 [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc > 2)
-        err_quit("%s", usage);
+    check_usage(argc, argv, argc <= 2, usage);
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     sockfd = Socket(AF_INET, SOCK_DGRAM, 0);

@@ -19,7 +19,6 @@
 // and RcvbufErrors grows; with -r 1048576 fewer (or none) are.  Printing
 // the reply from a slow server (this one does nothing else) makes it worse.
 #include "unp.h"
-#include "help.h"
 
 #include <fstream>
 #include <sstream>
@@ -67,7 +66,7 @@ int main(int argc, char **argv)
     char mesg[65536];
     const char *usage = "usage: udpservloop [-r RCVBUF] [port]";
 
-    answer_help(argc, argv, usage);
+    check_usage(argc, argv, true, usage);  // -h/--help before getopt sees them
     while ((c = getopt(argc, argv, "r:")) != -1) {
         char *end = nullptr;
         long v = strtol(optarg, &end, 10);

@@ -13,7 +13,6 @@
 // `ss -tulnp` shows both sockets, one process.  select() returns EINTR
 // when SIGCHLD interrupts it: the loop just goes round again.
 #include "unp.h"
-#include "help.h"
 #include "sigchld.h"
 
 int main(int argc, char **argv)
@@ -28,9 +27,7 @@ int main(int argc, char **argv)
     struct sockaddr_in cliaddr, servaddr;
     const char *usage = "usage: udpservselect01 [port]";
 
-    answer_help(argc, argv, usage);
-    if (argc > 2)
-        err_quit("%s", usage);
+    check_usage(argc, argv, argc <= 2, usage);
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
     // The TCP socket: bound and listening, as in tcpserv04.

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
     struct addrinfo hints, *res;
     const char *usage = "usage: UDPFTClient [-p] [-v] [-f] [-w N] [-b BYTES] <IPaddress> <port> [<source> <destination>]";
 
-    while ((c = getopt(argc, argv, "pvfw:b:h")) != -1) {
+    check_usage(argc, argv, true, usage);  // -h/--help before getopt sees them
+    while ((c = getopt(argc, argv, "pvfw:b:")) != -1) {
         switch (c) {
         case 'p': opt.put = true; break;
         case 'v': opt.verbose = true; break;
@@ -95,7 +96,6 @@ int main(int argc, char **argv)
             opt.block = static_cast<std::uint16_t>(b);
             break;
         }
-        case 'h': printf("%s\n", usage); exit(0);
         default: err_quit("%s", usage);
         }
     }
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     if (nargs != 2 && nargs != 4)
         err_quit("%s", usage);
     const char *host = argv[optind], *port = argv[optind + 1];
-    Parse_port(port);
+    Parse_server_port(port);
 
     bzero(&hints, sizeof hints);
     hints.ai_family = AF_UNSPEC;

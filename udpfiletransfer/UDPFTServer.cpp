@@ -81,11 +81,8 @@ int main(int argc, char **argv)
     const char *dirname = ".";
     const char *usage = "usage: UDPFTServer [-d DIR] [port]";
 
-    while ((c = getopt(argc, argv, "d:h")) != -1) {
-        if (c == 'h') {
-            printf("%s\n", usage);
-            exit(0);
-        }
+    check_usage(argc, argv, true, usage);  // -h/--help before getopt sees them
+    while ((c = getopt(argc, argv, "d:")) != -1) {
         if (c != 'd')
             err_quit("%s", usage);
         dirname = optarg;

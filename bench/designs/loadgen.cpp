@@ -355,11 +355,14 @@ double percentile(const std::vector<double> &sorted, double p)
     return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];  // nearest rank
 }
 
+const char *const usage_text =
+    "usage: loadgen [-c clients] [-n requests] [-k] [-q request-bytes] [-r reply-bytes]\n"
+    "               [-w work-usec] [-t trickle-usec] [-s slow-clients] [-e] [-T timeout-ms]\n"
+    "               [-p pid] [-l label] [--csv] [--header] {HOST PORT | -- SERVER [ARG...]}";
+
 [[noreturn]] void usage()
 {
-    err_quit("usage: loadgen [-c clients] [-n requests] [-k] [-q request-bytes] [-r reply-bytes]\n"
-             "               [-w work-usec] [-t trickle-usec] [-s slow-clients] [-e] [-T timeout-ms]\n"
-             "               [-p pid] [-l label] [--csv] [--header] {HOST PORT | -- SERVER [ARG...]}");
+    err_quit("%s", usage_text);
 }
 
 long number(const char *arg, long lo, long hi)
@@ -379,6 +382,7 @@ Options parse(int argc, char **argv)
     Options o;
     static const struct option longopts[] = {
         {"csv", no_argument, nullptr, 'C'}, {"header", no_argument, nullptr, 'H'}, {nullptr, 0, nullptr, 0}};
+    check_usage(argc, argv, true, usage_text);  // -h/--help before getopt sees them
     int c;
     while ((c = getopt_long(argc, argv, "+c:n:kq:r:w:t:s:eT:p:l:", longopts, nullptr)) != -1) {
         switch (c) {

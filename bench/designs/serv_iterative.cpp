@@ -17,8 +17,7 @@
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        err_quit("usage: serv_iterative [port]");
+    check_usage(argc, argv, argc <= 2, "usage: serv_iterative [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
     Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
 

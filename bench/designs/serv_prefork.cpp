@@ -79,6 +79,8 @@ int main(int argc, char **argv)
     int nchildren = 8;
     bool lock = false;
     int c;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: serv_prefork [-l] [-n children (1..1000)] [port]");
     while ((c = getopt(argc, argv, "ln:")) != -1) {
         switch (c) {
         case 'l':

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 {
     int nthreads = 8;
     int c;
+    // -h/--help before getopt sees them
+    check_usage(argc, argv, true, "usage: serv_prethread [-n threads (1..1000)] [port]");
     while ((c = getopt(argc, argv, "n:")) != -1) {
         if (c == 'n')
             nthreads = atoi(optarg);

@@ -52,8 +52,7 @@ static void accept_clients(int listenfd)
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        err_quit("usage: serv_select [port]");
+    check_usage(argc, argv, argc <= 2, "usage: serv_select [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
     Signal(SIGPIPE, SIG_IGN);  // a client gone mid-reply: EPIPE, not death
 

@@ -115,8 +115,7 @@ double median(std::vector<double> v)
 int main(int argc, char **argv)
 {
     bool quick = argc == 2 && std::string(argv[1]) == "-q";
-    if (argc > 2 || (argc == 2 && !quick))
-        err_quit("usage: libunp_bench [-q]");
+    check_usage(argc, argv, argc == 1 || quick, "usage: libunp_bench [-q]");
     Signal(SIGPIPE, SIG_IGN);
 
     const size_t line_bytes = quick ? (1u << 20) : (8u << 20);

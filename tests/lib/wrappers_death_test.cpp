@@ -208,7 +208,10 @@ TEST(WrapperDeathTest, InetPtonAndNtop)
 {
     in_addr a{};
     // Not an address: err_quit, so no errno text after the message.
-    EXPECT_EXIT(Inet_pton(AF_INET, "1.2.3", &a), ExitedWithCode(1), exactly("inet_pton error for 1.2.3"));
+    EXPECT_EXIT(Inet_pton(AF_INET, "1.2.3", &a), ExitedWithCode(1),
+                exactly("inet_pton error for 1.2.3: not a numeric IPv4 address such as 127.0.0.1 "
+                        "(for host names, use a client that calls getaddrinfo, e.g. "
+                        "daytimetcpcli_names)"));
     EXPECT_EXIT(Inet_pton(12345, "1.2.3.4", &a), ExitedWithCode(1),
                 exactly(std::string("inet_pton error for 1.2.3.4: ") + strerror(EAFNOSUPPORT)));
     char buf[4];  // too small for any IPv4 address

@@ -370,7 +370,9 @@ TEST(LotteryLab, WrongArgumentsPrintUsage)
         {"LotteryServer", {"http"}, "bad port number: http (use 1024..65535, or 0 to let the kernel choose)\n"},
         {"LotteryClient", {}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
         {"LotteryClient", {"127.0.0.1", "1", "2"}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
-        {"LotteryClient", {"localhost", "9"}, "inet_pton error for localhost\n"},
+        {"LotteryClient", {"localhost", "9"},
+         "inet_pton error for localhost: not a numeric IPv4 address such as 127.0.0.1 (for host "
+         "names, use a client that calls getaddrinfo, e.g. daytimetcpcli_names)\n"},
     };
     for (const auto &c : cases) {
         SCOPED_TRACE(c.program + " " + ::testing::PrintToString(c.args));

@@ -11,9 +11,8 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     char sendline[MAXLINE], recvline[MAXLINE];
 
-    if (argc < 2 || argc > 3)
-        err_quit("usage: exsample_client <IPaddress> [port]");
-    int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: exsample_client <IPaddress> [port]");
+    int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                   //@blank (f) socket()
     memset(&servaddr, 0, sizeof servaddr);

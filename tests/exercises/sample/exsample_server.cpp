@@ -15,8 +15,7 @@ int main(int argc, char **argv)
     char buf[MAXLINE];
     ssize_t n;
 
-    if (argc > 2)
-        err_quit("usage: exsample_server [port]");
+    check_usage(argc, argv, argc <= 2, "usage: exsample_server [port]");
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
     Signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not end the server
 
