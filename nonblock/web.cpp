@@ -116,7 +116,8 @@ int main(int argc, char **argv)
     if (argc < 6)
         err_quit("usage: web <#conns> <hostname> <port> <homepage> <file>...");
     if ((maxnconn = atoi(argv[1])) < 1 || maxnconn > 100)
-        err_quit("web: #conns must be 1 to 100, not %s", argv[1]);
+        err_quit("web: #conns must be 1 to 100, not %s\n"
+                 "usage: web <#conns> <hostname> <port> <homepage> <file>...", argv[1]);
     host = argv[2];
     port = argv[3];
     for (i = 5; i < argc; i++)
