@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <regex>
 
 using namespace socklab::test;
@@ -213,8 +214,19 @@ TEST(LabnetUp, TwoNetworksSideBySideDoNotInterfere)
 TEST(LabnetTool, WithoutRootSaysWhatIsNeededInOneLine)
 {
     REQUIRE_ROOT();  // to become someone else
+    // nobody must be able to run the script: the build tree may sit in a
+    // folder only root can enter (a clone under /root), so run a copy.
+    char dir[] = "/tmp/socklab-labnet-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    std::filesystem::permissions(dir, std::filesystem::perms(0755));
+    struct RemoveDir {
+        std::string path;
+        ~RemoveDir() { std::filesystem::remove_all(path); }
+    } remove_dir{dir};
+    std::string copy = std::string(dir) + "/labnet";
+    std::filesystem::copy_file(labnet_path(), copy);
     Outcome o = run_to_end({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                            labnet_path(), "-n", unique_name("user"), "up"});
+                            copy, "-n", unique_name("user"), "up"});
     EXPECT_EQ(o.status.describe(), "exit 1");
     EXPECT_EQ(o.err,
               "labnet: needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to make network namespaces: run "
