@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # filetransfer/demo.sh BUILD_DIR - Practice 4 on loopback, checked as it
 # goes: the handout's session with FTServer/FTClient, a refused request,
-# then an ftclient session against ftserver with escapes that are refused
+# then an ftcli02 session against ftserv02 with escapes that are refused
 # while the server goes on serving.  Exits non-zero if anything is off.
 set -eu
 
@@ -38,21 +38,21 @@ grep -q 'No such file or directory' "$tmp/err" || fail "no reason shown"
 [ ! -e "$tmp/here/nofile" ] || fail "a local file was created"
 echo "    ok: the server's reason, exit status 1, no local file"
 
-echo "--- 3. ftserver -d served; one ftclient session, five requests"
+echo "--- 3. ftserv02 -d served; one ftcli02 session, five requests"
 head -c 3000000 /dev/urandom >"$tmp/served/photo.jpg"
 mkdir "$tmp/served/docs"
 printf 'notes\n' >"$tmp/served/docs/notes.txt"
 printf 'secret\n' >"$tmp/outside/secret"
 ln -s "$tmp/outside/secret" "$tmp/served/escape"
-start ftserver -d "$tmp/served"
+start ftserv02 -d "$tmp/served"
 printf 'photo.jpg\n../outside/secret\nescape\n%s\ndocs/notes.txt my-notes.txt\n' "$tmp/outside/secret" >"$tmp/requests"
 sed 's/^/typed: /' "$tmp/requests" | indent
-if (cd "$tmp/here" && "$bin/ftclient" 127.0.0.1 "$port" <"$tmp/requests") 2>"$tmp/err"; then
-    fail "ftclient exited 0 although three requests were refused"
+if (cd "$tmp/here" && "$bin/ftcli02" 127.0.0.1 "$port" <"$tmp/requests") 2>"$tmp/err"; then
+    fail "ftcli02 exited 0 although three requests were refused"
 fi
 sed 's/^/client: /' "$tmp/err" | indent
-wait_for "$tmp/ftserver.err" 'my-notes|notes.txt'
-sed 's/^/server log: /' "$tmp/ftserver.err" | indent
+wait_for "$tmp/ftserv02.err" 'my-notes|notes.txt'
+sed 's/^/server log: /' "$tmp/ftserv02.err" | indent
 [ "$(grep -c 'outside the served directory' "$tmp/err")" -eq 3 ] || fail "three escapes should be refused"
 cmp -s "$tmp/served/photo.jpg" "$tmp/here/photo.jpg" || fail "photo.jpg differs"
 cmp -s "$tmp/served/docs/notes.txt" "$tmp/here/my-notes.txt" || fail "my-notes.txt differs"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ftproto.hpp - the wire format of ftserver and ftclient (PROTOCOL.md).
+// ftproto.hpp - the wire format of ftserv02 and ftcli02 (PROTOCOL.md).
 //
 //   request  (client -> server): u32 length, then the path (length bytes)
 //   reply    (server -> client): u8 status, u64 size, then size bytes:

@@ -2,7 +2,7 @@
 // part_file.hpp - a local file that is either absent or whole: the bytes go
 // into a hidden temporary file beside the target (".NAME.part-XXXXXX"),
 // renamed to NAME only once all of them have arrived.  Shared by FTClient
-// and ftclient.
+// and ftcli02.
 //
 // rename(2) is atomic: whoever looks at NAME sees the old file (or none)
 // until the new one is complete, then the new one.  A transfer that breaks

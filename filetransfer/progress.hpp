@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// progress.hpp - ftclient's progress bar on stderr, for a person watching a
+// progress.hpp - ftcli02's progress bar on stderr, for a person watching a
 // large file arrive: bytes, rate, time left.  Redrawn in place ("\r") at
 // most ten times a second; drawn only when stderr is a terminal.
 #ifndef FT_PROGRESS_HPP

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // served_dir.hpp - opening a requested path without ever leaving one
-// directory (ftserver's confinement).
+// directory (ftserv02's confinement).
 //
 // The kernel does the checking: openat2(2) with RESOLVE_BENEATH resolves
 // the path one component at a time below the directory's descriptor and

@@ -4,7 +4,7 @@
 // response head, and the log line.  The servers differ only in how they
 // read requests and write the answers (iterative, fork, event loop).
 //
-// Confinement, as ftserver does it: the kernel checks, not the text.
+// Confinement, as ftserv02 does it: the kernel checks, not the text.
 // openat2(2) with RESOLVE_BENEATH resolves the path one component at a
 // time below the directory's descriptor and fails (EXDEV) where "..", an
 // absolute symlink or a link leading out would leave it.  Kernels before

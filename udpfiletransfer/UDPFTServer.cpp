@@ -177,7 +177,7 @@ void refuse(const sockaddr_storage &to, socklen_t tolen, std::uint32_t tid, int 
     send_to(to, tolen, udpft::encode_error(tid, static_cast<udpft::Code>(code), why));
 }
 
-// A get: open the file (as ftserver does) and send the first window.
+// A get: open the file (as ftserv02 does) and send the first window.
 void start_get(Transfer &t, std::uint16_t window)
 {
     ft::Opened f = served->open(t.path);

@@ -111,7 +111,7 @@ int Store::begin(std::string_view path, bool force, Upload *up, std::string *why
         return fail(why, kBadRequest, "path too long (" + std::to_string(path.size()) + " bytes; at most " +
                                           std::to_string(kMaxPath) + ")");
     std::string rel(path);
-    if (rel.front() == '/') {  // as ftserver: absolute only if under the directory
+    if (rel.front() == '/') {  // as ftserv02: absolute only if under the directory
         if (rel.compare(0, real_.size(), real_) != 0 || (rel.size() > real_.size() && rel[real_.size()] != '/'))
             return fail(why, kOutside, "outside the served directory");
         rel.erase(0, real_.size());

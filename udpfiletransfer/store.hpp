@@ -3,11 +3,11 @@
 // only, into a temporary file beside the target, renamed to the target's
 // name only once every byte has arrived.
 //
-// The directory part of the name is opened as ftserver opens files:
+// The directory part of the name is opened as ftserv02 opens files:
 // openat2(2) with RESOLVE_BENEATH, so "..", an absolute path or a symbolic
 // link cannot lead out (EXDEV), or, without openat2, realpath() and a
 // check of the result (FTSERVER_NO_OPENAT2=1 forces that fallback, as for
-// ftserver).  The last component is never "." or "..", and the file is
+// ftserv02).  The last component is never "." or "..", and the file is
 // created and renamed relative to that directory's descriptor, so the
 // name is never resolved again.
 #ifndef UDPFT_STORE_HPP

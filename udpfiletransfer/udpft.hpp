@@ -24,7 +24,7 @@ namespace udpft {
 inline constexpr std::size_t kBlock = 1024;       // bytes per DATA block by default; a shorter one ends the file
 inline constexpr std::size_t kMaxBlock = 32768;   // the largest block a request may ask for
 inline constexpr std::uint16_t kMaxWindow = 256;  // blocks in flight, at most
-inline constexpr std::size_t kMaxPath = 4095;     // longest path served, as ftserver
+inline constexpr std::size_t kMaxPath = 4095;     // longest path served, as ftserv02
 inline constexpr std::size_t kMaxText = 512;      // longest ERROR text
 inline constexpr std::size_t kMaxDatagram = 65507;
 inline constexpr std::uint8_t kForce = 1;         // WRQ flags: replace an existing file
@@ -32,7 +32,7 @@ inline constexpr std::uint8_t kAgain = 1;         // DATA flags: a retransmitted
 
 enum Type : std::uint8_t { kRrq = 1, kWrq = 2, kData = 3, kAck = 4, kError = 5 };
 
-// ERROR codes: 1..6 mean what they mean for ftserver (filetransfer/ftproto.hpp).
+// ERROR codes: 1..6 mean what they mean for ftserv02 (filetransfer/ftproto.hpp).
 enum Code : std::uint8_t {
     kNotFound = 1,
     kPermission = 2,

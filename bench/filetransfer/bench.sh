@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # bench.sh BUILD_DIR [SIZE_MIB] [RUNS] - moves one page-cached file over
-# loopback into a file with ftserver/ftclient, nc and socat -b 131072 (and,
+# loopback into a file with ftserv02/ftcli02, nc and socat -b 131072 (and,
 # for the lesson, with the handout's 256-byte segments, FTServer/FTClient,
 # on the file's first SEG_MIB MiB, default 128: at 256 bytes a segment the
 # whole GiB takes a minute), interleaved in the same run, and prints the
@@ -17,7 +17,7 @@ runs=${3:-5}
 seg_mib=${SEG_MIB:-128}
 [ "$seg_mib" -le "$size_mib" ] || seg_mib=$size_mib
 ft=$build/filetransfer
-for p in ftserver ftclient FTServer FTClient; do
+for p in ftserv02 ftcli02 FTServer FTClient; do
     [ -x "$ft/$p" ] || { echo "bench.sh: build $p first: cmake --build $build --target $p" >&2; exit 1; }
 done
 command -v nc >/dev/null && command -v socat >/dev/null || { echo "bench.sh: needs nc and socat" >&2; exit 1; }
@@ -74,7 +74,7 @@ t_socat() {
 }
 t_ftclient() {
     local t0; t0=$(now)
-    echo "src.bin $dst" | "$ft/ftclient" -f 127.0.0.1 "$ft_port"
+    echo "src.bin $dst" | "$ft/ftcli02" -f 127.0.0.1 "$ft_port"
     calc "$(now) - $t0"
 }
 t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per run
@@ -89,11 +89,11 @@ t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per r
     calc "$(now) - $t0"
 }
 
-"$ft/ftserver" -d "$work/srv" 0 > "$work/ftserver.out" 2>/dev/null & server_pid=$!
-for _ in $(seq 200); do grep -q port "$work/ftserver.out" && break; sleep 0.01; done
-ft_port=$(sed -n 's/.*port //p' "$work/ftserver.out")
+"$ft/ftserv02" -d "$work/srv" 0 > "$work/ftserv02.out" 2>/dev/null & server_pid=$!
+for _ in $(seq 200); do grep -q port "$work/ftserv02.out" && break; sleep 0.01; done
+ft_port=$(sed -n 's/.*port //p' "$work/ftserv02.out")
 
-tools="ftclient nc socat FTClient"
+tools="ftcli02 nc socat FTClient"
 declare -A times
 for run in $(seq "$runs"); do
     # A different order each round, so no tool always follows the same one.
@@ -109,7 +109,7 @@ echo "runs: $runs of each, interleaved, in a different order each round; load av
 printf '%-38s %9s %9s %9s\n' tool 'median s' 'MiB/s' 'best MiB/s'
 declare -A rate best
 label() { case $1 in
-    ftclient) echo "ftserver/ftclient (sendfile, splice)";;
+    ftcli02) echo "ftserv02/ftcli02 (sendfile, splice)";;
     nc) echo "nc (netcat-openbsd)";;
     socat) echo "socat -b 131072";;
     FTClient) echo "FTServer/FTClient (256-byte segments)";; esac; }
@@ -130,7 +130,7 @@ faster=nc
 [ "$(calc "${rate[socat]} > ${rate[nc]}")" = 1 ] && faster=socat
 fasterb=nc
 [ "$(calc "${best[socat]} > ${best[nc]}")" = 1 ] && fasterb=socat
-printf 'ftclient / faster of nc and socat:  %.2fx (median, vs %s)  %.2fx (best, vs %s)\n' \
-    "$(ratio "${rate[ftclient]}" "${rate[$faster]}")" "$faster" "$(ratio "${best[ftclient]}" "${best[$fasterb]}")" "$fasterb"
-printf '256-byte segments / ftclient:       %.3fx (median)  %.3fx (best)\n' \
-    "$(ratio "${rate[FTClient]}" "${rate[ftclient]}")" "$(ratio "${best[FTClient]}" "${best[ftclient]}")"
+printf 'ftcli02 / faster of nc and socat:  %.2fx (median, vs %s)  %.2fx (best, vs %s)\n' \
+    "$(ratio "${rate[ftcli02]}" "${rate[$faster]}")" "$faster" "$(ratio "${best[ftcli02]}" "${best[$fasterb]}")" "$fasterb"
+printf '256-byte segments / ftcli02:       %.3fx (median)  %.3fx (best)\n' \
+    "$(ratio "${rate[FTClient]}" "${rate[ftcli02]}")" "$(ratio "${best[FTClient]}" "${best[ftcli02]}")"

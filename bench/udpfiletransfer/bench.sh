@@ -8,14 +8,14 @@
 #   udpft w32         UDPFTClient -w 32
 #   udpft w32 b8192   UDPFTClient -w 32 -b 8192
 #   udpft ... 5% loss the same through the tests' relay dropping 5% each way
-#   ftclient (TCP)    ftserver/ftclient: what TCP's window and congestion control buy
+#   ftcli02 (TCP)    ftserv02/ftcli02: what TCP's window and congestion control buy
 # interleaved, RUNS rounds (default 3), every copy checked with cmp; prints
 # the median time of each, its rate, and its speed relative to tftp-hpa.
 set -eu
 build=${1:?usage: bench.sh BUILD_DIR [SIZE_MIB] [RUNS]}
 size_mib=${2:-64}
 runs=${3:-3}
-for p in udpfiletransfer/UDPFTServer udpfiletransfer/UDPFTClient filetransfer/ftserver filetransfer/ftclient \
+for p in udpfiletransfer/UDPFTServer udpfiletransfer/UDPFTClient filetransfer/ftserv02 filetransfer/ftcli02 \
          tests/udpfiletransfer/lossy_relay; do
     [ -x "$build/$p" ] || { echo "bench.sh: build ${p##*/} first: cmake --build $build --target ${p##*/}" >&2; exit 1; }
 done
@@ -50,12 +50,12 @@ start() { # name command...: starts a server printing "listening on ..., port N"
 
 start udpft "$build/udpfiletransfer/UDPFTServer" -d "$work/srv" 0; udpft_port=$port
 start relay "$build/tests/udpfiletransfer/lossy_relay" "$udpft_port" 0.05 1; relay_port=$port
-start ftserver "$build/filetransfer/ftserver" -d "$work/srv" 0; ft_port=$port
+start ftserv02 "$build/filetransfer/ftserv02" -d "$work/srv" 0; ft_port=$port
 tftp_port=$(free_udp_port)
 in.tftpd -L -s "$work/srv" -a "127.0.0.1:$tftp_port" & pids+=($!)
 sleep 0.2
 
-names=("tftp-hpa" "udpft w1" "udpft w32" "udpft w32 b8192" "udpft w32 5% loss" "udpft w32 b8192 5% loss" "ftclient (TCP)")
+names=("tftp-hpa" "udpft w1" "udpft w32" "udpft w32 b8192" "udpft w32 5% loss" "udpft w32 b8192 5% loss" "ftcli02 (TCP)")
 copy() { # index: one copy into cli/dst.bin
     local c=$build/udpfiletransfer/UDPFTClient dst=$work/cli/dst.bin
     case $1 in
@@ -65,7 +65,7 @@ copy() { # index: one copy into cli/dst.bin
     3) "$c" -w 32 -b 8192 127.0.0.1 "$udpft_port" src.bin "$dst" ;;
     4) "$c" -w 32 127.0.0.1 "$relay_port" src.bin "$dst" ;;
     5) "$c" -w 32 -b 8192 127.0.0.1 "$relay_port" src.bin "$dst" ;;
-    6) echo "src.bin $dst" | "$build/filetransfer/ftclient" 127.0.0.1 "$ft_port" ;;
+    6) echo "src.bin $dst" | "$build/filetransfer/ftcli02" 127.0.0.1 "$ft_port" ;;
     esac
 }
 declare -A times

@@ -150,7 +150,7 @@ struct FakeServer {
 TEST(FiletransferFaults, ClientsGiveUpOnAServerThatNeverAnswers)
 {
     TempDir here;
-    for (const char *prog : {"FTClient", "ftclient"}) {
+    for (const char *prog : {"FTClient", "ftcli02"}) {
         FakeServer fake;
         std::vector<std::string> args{"-t", "1", "127.0.0.1", std::to_string(fake.port())};
         if (std::string(prog) == "FTClient") {
@@ -172,7 +172,7 @@ TEST(FiletransferFaults, ClientsPrintTheServersReasonWithControlCharactersEscape
 {
     const std::string hostile = "\x1b]0;owned\x07\x1b[2Jgone";
     TempDir here;
-    for (const char *prog : {"FTClient", "ftclient"}) {
+    for (const char *prog : {"FTClient", "ftcli02"}) {
         FakeServer fake;
         std::vector<std::string> args{"127.0.0.1", std::to_string(fake.port())};
         std::string reply;
@@ -200,13 +200,13 @@ TEST(FiletransferFaults, ClientsPrintTheServersReasonWithControlCharactersEscape
     }
 }
 
-// ftserver -i: a client silent for that long loses its child, with a line
+// ftserv02 -i: a client silent for that long loses its child, with a line
 // in the log; one that keeps asking does not.
 TEST(FiletransferFaults, FtserverDisconnectsAnIdleClient)
 {
     TempDir served;
     write_file(served / "f", "f");
-    Process srv = Process::run("ftserver", {"-d", served.path(), "-i", "1", "0"});
+    Process srv = Process::run("ftserv02", {"-d", served.path(), "-i", "1", "0"});
     int port = srv.wait_for_port();
     ASSERT_NE(port, 0);
     Client idle(port), busy(port);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// FiletransferIterativeLab: the iterative pair, ftserver and ftclient.
+// FiletransferIterativeLab: the iterative pair, ftserv02 and ftcli02.
 // These checks use only those two programs (and the test's own sockets and
 // relay), so the grader can run them against a student's binaries
 // (SOCKLAB_PROG_ftserver, SOCKLAB_PROG_ftclient).
@@ -24,11 +24,11 @@ using ::testing::Not;
 
 namespace {
 
-// ftserver serving a fresh directory, on a port the kernel picked.
+// ftserv02 serving a fresh directory, on a port the kernel picked.
 struct Server {
     explicit Server(std::vector<std::string> prefix = {})
     {
-        prefix.push_back(program_path("ftserver"));
+        prefix.push_back(program_path("ftserv02"));
         for (const char *a : {"-d", served.path().c_str(), "0"})
             prefix.emplace_back(a);
         proc = Process::start(prefix);
@@ -44,13 +44,13 @@ struct Session {
     std::string out, err;
 };
 
-// ftclient in directory `cwd`, fed `input` on stdin, run to its end.
+// ftcli02 in directory `cwd`, fed `input` on stdin, run to its end.
 Session run_client(int port, const std::string &cwd, const std::string &input,
                    std::vector<std::string> options = {}, Millis timeout = kDefaultTimeout)
 {
     options.push_back("127.0.0.1");
     options.push_back(std::to_string(port));
-    Process c = Process::run("ftclient", options, {{}, cwd});
+    Process c = Process::run("ftcli02", options, {{}, cwd});
     c.write_stdin(input);
     c.close_stdin();
     Session s;
@@ -67,7 +67,7 @@ void expect_exact_copy(const std::string &bytes)
     write_file(srv.served / "source", bytes);
     TempDir here;
     Session s = run_client(srv.port, here.path(), "source\n");
-    EXPECT_EQ(s.status.describe(), "exit 0") << "ftclient stderr: " << s.err;
+    EXPECT_EQ(s.status.describe(), "exit 0") << "ftcli02 stderr: " << s.err;
     EXPECT_THAT(here.entries(), ElementsAre("source")) << "exactly the file, no temporary left";
     std::string got = read_file(here / "source");
     EXPECT_EQ(got.size(), bytes.size()) << "size of the copy";
@@ -84,7 +84,7 @@ void expect_refused(Server &srv, const std::string &request, const std::string &
     TempDir here;
     Session s = run_client(srv.port, here.path(), request + "\nok.txt\n");
     EXPECT_FALSE(s.status.exited && s.status.code == 0)
-        << "ftclient should exit non-zero after a refusal; got " << s.status.describe();
+        << "ftcli02 should exit non-zero after a refusal; got " << s.status.describe();
     EXPECT_THAT(s.err, HasSubstr(reason));
     EXPECT_THAT(here.entries(), ElementsAre("ok.txt"))
         << "no local file for the refused request, and the next request served";
@@ -137,7 +137,7 @@ TEST(FiletransferIterativeLab, CopiesASparseFileOver4GiB)
     }
     TempDir here(base);
     Session s = run_client(srv.port, here.path(), "huge\n", {}, 240s);
-    EXPECT_EQ(s.status.describe(), "exit 0") << "ftclient stderr: " << s.err;
+    EXPECT_EQ(s.status.describe(), "exit 0") << "ftcli02 stderr: " << s.err;
     struct stat st {};
     ASSERT_EQ(stat((here / "huge").c_str(), &st), 0) << "no copy";
     EXPECT_EQ(st.st_size, size) << "size of the copy";
@@ -164,7 +164,7 @@ TEST(FiletransferIterativeLab, SessionOverStdinFetchesThreeFiles)
     write_file(srv.served / "sub/three", three);
     TempDir here;
     Session s = run_client(srv.port, here.path(), "one\ntwo two-copy\nsub/three\n");
-    EXPECT_EQ(s.status.describe(), "exit 0") << "ftclient stderr: " << s.err;
+    EXPECT_EQ(s.status.describe(), "exit 0") << "ftcli02 stderr: " << s.err;
     EXPECT_THAT(here.entries(), ElementsAre("one", "three", "two-copy"));
     EXPECT_TRUE(read_file(here / "one") == one);
     EXPECT_EQ(read_file(here / "two-copy"), "");
@@ -191,7 +191,7 @@ TEST(FiletransferIterativeLab, TwoClientsAtOnce)
         write_file(srv.served / f, random_bytes(1 << 20, static_cast<unsigned>(f[1])));
     TempDir here_a, here_b;
     // A fetches a file and stays connected, its session open...
-    Process a = Process::run("ftclient", {"127.0.0.1", std::to_string(srv.port)}, {{}, here_a.path()});
+    Process a = Process::run("ftcli02", {"127.0.0.1", std::to_string(srv.port)}, {{}, here_a.path()});
     a.write_stdin("one\n");
     ASSERT_TRUE(eventually([&] { return exists(here_a / "one"); })) << "client A got nothing: " << a.stderr_text();
     // ...while B is served from start to end.
@@ -279,7 +279,7 @@ TEST(FiletransferIterativeLab, MissingFileIsRefused)
 
 TEST(FiletransferIterativeLab, UnreadableFileIsRefused)
 {
-    auto prefix = as_unprivileged(program_path("ftserver"));
+    auto prefix = as_unprivileged(program_path("ftserv02"));
     if (!prefix)
         GTEST_SKIP() << "running as root, and setpriv cannot start the server without the right to read "
                         "every file here: cannot make a file unreadable to it";
@@ -353,7 +353,7 @@ struct Stalled {
         write_file(srv.served / "next", "next");
         fds_before = srv.proc.open_fds();
         relay.emplace(srv.port, 256 << 10);
-        client.emplace(Process::run("ftclient", {"127.0.0.1", std::to_string(relay->port())}, {{}, here.path()}));
+        client.emplace(Process::run("ftcli02", {"127.0.0.1", std::to_string(relay->port())}, {{}, here.path()}));
         client->write_stdin("big\n");
         client->close_stdin();
         ASSERT_TRUE(relay->wait_paused()) << "the transfer never started: " << client->stderr_text();
@@ -387,7 +387,7 @@ TEST(FiletransferIterativeLab, ServerKilledMidTransfer)
     ::kill(kids[0], SIGKILL);  // the process sending the file
     t.relay->resume();          // what it had sent, then its end, reach the client
     ExitStatus st = t.client->wait();
-    EXPECT_TRUE(st.exited && st.code != 0) << "ftclient should exit non-zero; got " << st.describe();
+    EXPECT_TRUE(st.exited && st.code != 0) << "ftcli02 should exit non-zero; got " << st.describe();
     EXPECT_THAT(t.client->stderr_text(), HasSubstr("broken"));
     EXPECT_THAT(t.here.entries(), IsEmpty()) << "no file under the final name, no temporary left";
     t.expect_server_unharmed();
@@ -399,7 +399,7 @@ TEST(FiletransferIterativeLab, ConnectionResetMidTransfer)
     ASSERT_NO_FATAL_FAILURE(t.start());
     t.relay->reset_both();
     ExitStatus st = t.client->wait();
-    EXPECT_TRUE(st.exited && st.code != 0) << "ftclient should exit non-zero; got " << st.describe();
+    EXPECT_TRUE(st.exited && st.code != 0) << "ftcli02 should exit non-zero; got " << st.describe();
     EXPECT_THAT(t.client->stderr_text(), HasSubstr("reset"));
     EXPECT_THAT(t.here.entries(), IsEmpty()) << "no file under the final name, no temporary left";
     t.expect_server_unharmed();

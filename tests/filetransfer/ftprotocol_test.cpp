@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ftserver's wire protocol seen byte by byte (PROTOCOL.md), its log, and
+// ftserv02's wire protocol seen byte by byte (PROTOCOL.md), its log, and
 // what every program of the folder says about wrong arguments.
 #include "ft_support.hpp"
 
@@ -29,7 +29,7 @@ struct Reply {
 struct Server {
     explicit Server(std::vector<std::string> env = {})
     {
-        proc = Process::run("ftserver", {"-d", served.path(), "0"}, {std::move(env), ""});
+        proc = Process::run("ftserv02", {"-d", served.path(), "0"}, {std::move(env), ""});
         port = proc.wait_for_port();
     }
     TempDir served;
@@ -362,7 +362,7 @@ TEST(Filetransfer, ServerLogsEachRequestOnOneLine)
     ASSERT_NE(srv.port, 0);
     write_file(srv.served / "a", "12345");
     TempDir here;
-    Process c = Process::run("ftclient", {"127.0.0.1", std::to_string(srv.port)}, {{}, here.path()});
+    Process c = Process::run("ftcli02", {"127.0.0.1", std::to_string(srv.port)}, {{}, here.path()});
     c.write_stdin("a\nnope\na again\n");
     c.close_stdin();
     c.wait();
@@ -383,10 +383,10 @@ TEST(Filetransfer, ServerLogsEachRequestOnOneLine)
 
 TEST(Filetransfer, ServerRefusesADirectoryItCannotOpen)
 {
-    Process p = Process::run("ftserver", {"-d", "/nonexistent/dir", "0"});
+    Process p = Process::run("ftserv02", {"-d", "/nonexistent/dir", "0"});
     ExitStatus st = p.wait();
     EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
-    EXPECT_THAT(p.stderr_text(), HasSubstr("ftserver: /nonexistent/dir: open error: No such file or directory"));
+    EXPECT_THAT(p.stderr_text(), HasSubstr("ftserv02: /nonexistent/dir: open error: No such file or directory"));
 }
 
 TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
@@ -398,8 +398,8 @@ TEST(Filetransfer, EveryProgramPrintsUsageForWrongArguments)
     };
     for (const Case &k : {Case{"FTServer", {}, "usage: FTServer <port>"},
                           Case{"FTClient", {"127.0.0.1", "1"}, "usage: FTClient [-t SECONDS] <IPaddress> <port> <remote-path> <local-file>"},
-                          Case{"ftserver", {"1", "2"}, "usage: ftserver [-d DIR] [-i SECONDS] [port]"},
-                          Case{"ftclient", {"127.0.0.1"}, "usage: ftclient [-f] [-t SECONDS] <host> <port>"}}) {
+                          Case{"ftserv02", {"1", "2"}, "usage: ftserv02 [-d DIR] [-i SECONDS] [port]"},
+                          Case{"ftcli02", {"127.0.0.1"}, "usage: ftcli02 [-f] [-t SECONDS] <host> <port>"}}) {
         Process p = Process::run(k.prog, k.args);
         ExitStatus st = p.wait();
         EXPECT_TRUE(st.exited && st.code != 0) << k.prog << ": " << st.describe();
@@ -412,7 +412,7 @@ TEST(Filetransfer, ClientNamesTheServerItCannotReach)
     RefusingPort refusing;  // held to the end
     ASSERT_NE(refusing.port(), 0);
     int port = refusing.port();
-    Process p = Process::run("ftclient", {"127.0.0.1", std::to_string(port)});
+    Process p = Process::run("ftcli02", {"127.0.0.1", std::to_string(port)});
     ExitStatus st = p.wait();
     EXPECT_TRUE(st.exited && st.code != 0) << st.describe();
     EXPECT_THAT(p.stderr_text(), HasSubstr("connect error: 127.0.0.1 port " + std::to_string(port) + ": Connection refused"));
@@ -429,7 +429,7 @@ TEST(Filetransfer, ProgressBarOnATerminalOnly)
     write_file(srv.served / "big", random_bytes(4 << 20));
     TempDir here;
     write_file(here / "requests", "big copy\n");
-    std::string cmd = "cd '" + here.path() + "' && '" + program_path("ftclient") + "' 127.0.0.1 " +
+    std::string cmd = "cd '" + here.path() + "' && '" + program_path("ftcli02") + "' 127.0.0.1 " +
                       std::to_string(srv.port) + " < requests";
     Process p = Process::start({"/usr/bin/script", "-qec", cmd, "/dev/null"});
     std::string out = p.read_rest();

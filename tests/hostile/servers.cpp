@@ -75,7 +75,7 @@ Server lottery(const std::string &name, Design design, bool sheds)
     return s;
 }
 
-// ---- ftserver: u32 length + path; u8 status + u64 size + bytes
+// ---- ftserv02: u32 length + path; u8 status + u64 size + bytes
 std::string ft_request(const std::string &path) { return u32(static_cast<uint32_t>(path.size())) + path; }
 
 // "f" (4 bytes) and "big" (8 MiB, sparse: more than socket buffers hold).
@@ -87,9 +87,9 @@ void make_files(const std::string &scratch)
         ADD_FAILURE() << "cannot make the served files in " << scratch;
 }
 
-Server ftserver()
+Server ftserv02()
 {
-    Server s{"ftserver", "ftserver", Design::concurrent, false, {}, {}, {}, {}, {}};
+    Server s{"ftserv02", "ftserv02", Design::concurrent, false, {}, {}, {}, {}, {}};
     s.args = [](const std::string &scratch) {
         make_files(scratch);
         return std::vector<std::string>{"-d", scratch};
@@ -156,7 +156,7 @@ const std::vector<Server> &servers()
         lottery("LotteryServerFork", Design::concurrent, false),
         lottery("LotteryServerPoll", Design::concurrent, true),
         ftserver_lab(),
-        ftserver(),
+        ftserv02(),
         bench("serv_iterative", Design::iterative, false),
         bench("serv_fork", Design::concurrent, false),
         // A pool of 8: connections held open can take every worker.

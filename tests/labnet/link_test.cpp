@@ -31,7 +31,7 @@ void expect_link(const LabNet &net, std::vector<std::string> args, const std::st
     EXPECT_THAT(link.out, ContainsRegex(host + " .* " + column + "\n"));
 }
 
-// A file of random bytes served by ftserver on h2.
+// A file of random bytes served by ftserv02 on h2.
 struct ServedFile {
     ServedFile(const LabNet &net, size_t size)
         : data(random_bytes(size, 5)), server(serve(net, dir, data)), port(server.wait_for_port())
@@ -46,17 +46,17 @@ private:
     static Process serve(const LabNet &net, const TempDir &dir, const std::string &data)
     {
         write_file(dir / "file", data);
-        return net.start("h2", "ftserver", {"-d", dir.path(), "0"});
+        return net.start("h2", "ftserv02", {"-d", dir.path(), "0"});
     }
 };
 
-// ftclient on h1 fetches the file; checks the copy, returns the seconds it took.
+// ftcli02 on h1 fetches the file; checks the copy, returns the seconds it took.
 double copy_to_h1(const LabNet &net, const ServedFile &f)
 {
     TempDir into;
     auto t0 = std::chrono::steady_clock::now();
     Outcome o = net.sh_on("h1",
-                          "cd " + quoted(into.path()) + " && echo file | " + prog("ftclient") +
+                          "cd " + quoted(into.path()) + " && echo file | " + prog("ftcli02") +
                               " 192.0.2.2 " + std::to_string(f.port),
                           40s);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ftclient - the iterative file client (Practice 4, requirement 3).
+// ftcli02 - the iterative file client (Practice 4, requirement 3).
 //
-// usage: ftclient [-f] [-t SECONDS] <host> <port>
+// usage: ftcli02 [-f] [-t SECONDS] <host> <port>
 //
 // Connects once, then reads lines "REMOTE-PATH [LOCAL-NAME]" from stdin
 // (prompting when stdin is a terminal) and fetches each file over the same
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     struct addrinfo hints, *res, *ai;
 
     // -h/--help before getopt sees them
-    check_usage(argc, argv, true, "usage: ftclient [-f] [-t SECONDS] <host> <port>");
+    check_usage(argc, argv, true, "usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
     while ((c = getopt(argc, argv, "ft:")) != -1) {
         char *end = nullptr;
         if (c == 't')
@@ -68,10 +68,10 @@ int main(int argc, char **argv)
         if (c == 'f')
             force = true;
         else if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
-            err_quit("usage: ftclient [-f] [-t SECONDS] <host> <port>");
+            err_quit("usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
     }
     if (argc - optind != 2)
-        err_quit("usage: ftclient [-f] [-t SECONDS] <host> <port>");
+        err_quit("usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
     const char *host = argv[optind], *port = argv[optind + 1];
     Parse_server_port(port);
 
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     hints.ai_family = AF_UNSPEC;  // IPv4 or IPv6, whatever host names
     hints.ai_socktype = SOCK_STREAM;
     if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
-        err_quit("ftclient: %s: %s", host, gai_strerror(e));
+        err_quit("ftcli02: %s: %s", host, gai_strerror(e));
     for (ai = res; ai != nullptr; ai = ai->ai_next) {  // the first address that answers
         sockfd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);  //@blank (i) socket()
         if (sockfd < 0)
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     std::string line;
     for (;;) {
         if (prompt) {
-            printf("ftclient> ");
+            printf("ftcli02> ");
             fflush(stdout);
         }
         if (!std::getline(std::cin, line))
@@ -119,19 +119,19 @@ int main(int argc, char **argv)
             line.pop_back();
         std::vector<std::string> words;
         if (!split_words(line, words)) {
-            err_msg("ftclient: a \" is not closed: %s", line.c_str());
+            err_msg("ftcli02: a \" is not closed: %s", line.c_str());
             failures++;
             continue;
         }
         if (words.empty())
             break;  // an empty line: done
         if (words[0].empty()) {
-            err_msg("ftclient: \"\" names no file");
+            err_msg("ftcli02: \"\" names no file");
             failures++;
             continue;
         }
         if (words.size() > 2) {
-            err_msg("ftclient: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
+            err_msg("ftcli02: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
             failures++;
             continue;
         }
@@ -199,19 +199,19 @@ std::string shown(const std::string &name)
 Outcome report_refusal(int sockfd, const std::string &remote, std::uint64_t len)
 {
     if (len > ft::kMaxReason) {
-        err_msg("ftclient: %s: malformed reply (a reason of %llu bytes)", shown(remote).c_str(),
+        err_msg("ftcli02: %s: malformed reply (a reason of %llu bytes)", shown(remote).c_str(),
                 static_cast<unsigned long long>(len));
         return kBroken;
     }
     std::string reason(len, '\0');
     ssize_t n = readn(sockfd, reason.data(), len);
     if (n != static_cast<ssize_t>(len)) {
-        err_msg("ftclient: %s: %s", shown(remote).c_str(),
+        err_msg("ftcli02: %s: %s", shown(remote).c_str(),
                 n < 0 ? why(errno).c_str() : "the server closed the connection");
         return kBroken;
     }
     char text[4 * ft::kMaxReason + 1];  // the server's words, escaped: it is not our text
-    err_msg("ftclient: %s: %s", shown(remote).c_str(), printable(text, sizeof text, reason.data(), len));
+    err_msg("ftcli02: %s: %s", shown(remote).c_str(), printable(text, sizeof text, reason.data(), len));
     return kRefused;
 }
 
@@ -239,7 +239,7 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
     request += remote;
     //@blank-begin (k) write(): the request, its 4-byte length then the path, in one writen
     if (writen(sockfd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-        err_ret("ftclient: %s: cannot send the request", shown(remote).c_str());
+        err_ret("ftcli02: %s: cannot send the request", shown(remote).c_str());
         return kBroken;
     }
     //@blank-end
@@ -249,9 +249,9 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
     //@blank-end
     if (n != sizeof reply) {
         if (n < 0)
-            err_msg("ftclient: %s: no reply: %s", shown(remote).c_str(), why(errno).c_str());
+            err_msg("ftcli02: %s: no reply: %s", shown(remote).c_str(), why(errno).c_str());
         else
-            err_msg("ftclient: %s: the server closed the connection without answering", shown(remote).c_str());
+            err_msg("ftcli02: %s: the server closed the connection without answering", shown(remote).c_str());
         return kBroken;
     }
     std::uint64_t size = ft::get_u64(reply + 1);
@@ -267,7 +267,7 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
             continue;
         if (n <= 0) {  // 0: the server closed before size bytes
             bar.abandon();
-            err_msg("ftclient: %s: transfer broken after %llu of %llu bytes: %s; %s not written",
+            err_msg("ftcli02: %s: transfer broken after %llu of %llu bytes: %s; %s not written",
                     shown(remote).c_str(), static_cast<unsigned long long>(got),
                     static_cast<unsigned long long>(size),
                     n < 0 ? why(errno).c_str() : "the server closed the connection", shown(local).c_str());
@@ -282,7 +282,7 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
                 bar.abandon();
                 // The rest of the file is still on its way: the connection
                 // cannot carry another request, so the session ends.
-                err_ret("ftclient: %s: write error", part.path());
+                err_ret("ftcli02: %s: write error", part.path());
                 return kBroken;
             }
             left -= m;
@@ -301,18 +301,18 @@ Outcome get_one(int sockfd, const std::string &remote, std::string local, bool f
         [&] { struct stat st; return stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode); }()) {
         std::string base = base_name(remote);
         if (base.empty() || base == "." || base == ".." || base == "/") {
-            err_msg("ftclient: %s: name a local file for it: REMOTE-PATH LOCAL-NAME", shown(remote).c_str());
+            err_msg("ftcli02: %s: name a local file for it: REMOTE-PATH LOCAL-NAME", shown(remote).c_str());
             return kRefused;
         }
         local = local.empty() ? base : local + (local.back() == '/' ? "" : "/") + base;
     }
     if (!force && access(local.c_str(), F_OK) == 0) {
-        err_msg("ftclient: %s: file exists (use -f to overwrite)", shown(local).c_str());
+        err_msg("ftcli02: %s: file exists (use -f to overwrite)", shown(local).c_str());
         return kRefused;
     }
     ft::PartFile part;
     if (!part.create(local)) {
-        err_ret("ftclient: %s: cannot create a temporary file beside it", shown(local).c_str());
+        err_ret("ftcli02: %s: cannot create a temporary file beside it", shown(local).c_str());
         return kRefused;
     }
     Outcome out = fetch(sockfd, part, remote, local);
@@ -320,9 +320,9 @@ Outcome get_one(int sockfd, const std::string &remote, std::string local, bool f
         return out;  // part removes its temporary file
     if (!part.commit(force)) {
         if (errno == EEXIST)
-            err_msg("ftclient: %s: file exists (use -f to overwrite)", shown(local).c_str());
+            err_msg("ftcli02: %s: file exists (use -f to overwrite)", shown(local).c_str());
         else
-            err_ret("ftclient: %s", shown(local).c_str());
+            err_ret("ftcli02: %s", shown(local).c_str());
         return kRefused;
     }
     return out;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// ftserver - the iterative file server (Practice 4, requirement 3), built to
+// ftserv02 - the iterative file server (Practice 4, requirement 3), built to
 // be trusted: a child per client, many files per connection, never a byte
 // from outside the served directory.
 //
-// usage: ftserver [-d DIR] [-i SECONDS] [port]
+// usage: ftserv02 [-d DIR] [-i SECONDS] [port]
 //                  (DIR: default "."; port: default 9877, 0 lets the kernel
 //                   pick; SECONDS: a client silent that long between
 //                   requests is disconnected, default 300, 0: never)
@@ -17,7 +17,7 @@
 // become 300 processes.
 //
 // Observe: two clients at once (each has its own child: `ps --forest`);
-// `ftclient` asking for ../../etc/passwd, /etc/passwd, or a symlink out:
+// `ftcli02` asking for ../../etc/passwd, /etc/passwd, or a symlink out:
 // refused, and the server goes on; sendfile(2) moving the file from the page
 // cache to the socket without passing through the program.
 #include "unp.h"
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     const char *dirname = ".";
 
     // -h/--help before getopt sees them
-    check_usage(argc, argv, true, "usage: ftserver [-d DIR] [-i SECONDS] [port]");
+    check_usage(argc, argv, true, "usage: ftserv02 [-d DIR] [-i SECONDS] [port]");
     while ((c = getopt(argc, argv, "d:i:")) != -1) {
         char *end = nullptr;
         if (c == 'i')
@@ -55,10 +55,10 @@ int main(int argc, char **argv)
         if (c == 'd')
             dirname = optarg;
         else if (c != 'i' || *optarg == '\0' || *end != '\0' || idle_timeout < 0 || idle_timeout > 86400)
-            err_quit("usage: ftserver [-d DIR] [-i SECONDS] [port]");
+            err_quit("usage: ftserv02 [-d DIR] [-i SECONDS] [port]");
     }
     if (argc - optind > 1)
-        err_quit("usage: ftserver [-d DIR] [-i SECONDS] [port]");
+        err_quit("usage: ftserv02 [-d DIR] [-i SECONDS] [port]");
     int port = optind < argc ? Parse_port(argv[optind]) : SERV_PORT;
 
     std::optional<ft::ServedDir> dir;
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
         dir.emplace(dirname);
     } catch (const std::system_error &e) {
         std::string call = e.what();  // "open: No such file or directory"
-        err_quit("ftserver: %s: %s error: %s", dirname, call.substr(0, call.find(':')).c_str(),
+        err_quit("ftserv02: %s: %s error: %s", dirname, call.substr(0, call.find(':')).c_str(),
                  e.code().message().c_str());
     }
 
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind()
     Listen(listenfd, LISTENQ);                                          //@blank (c) listen()
     print_listening(listenfd);
-    fprintf(stderr, "ftserver: serving %s\n", dir->path().c_str());
+    fprintf(stderr, "ftserv02: serving %s\n", dir->path().c_str());
 
     sigchld_quiet(1);                    // the request log is the record, not "child N terminated"
     Signal(SIGCHLD, sig_chld_waitpid);   // reap every child: no zombies
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
             exit(0);
         }
         if (childpid < 0)  // out of processes: turn this client away, keep serving
-            err_ret("ftserver: fork error, dropping %s", peer.c_str());
+            err_ret("ftserv02: fork error, dropping %s", peer.c_str());
         Close(connfd);  // the parent's copy: the child has its own
     }
 }
@@ -109,7 +109,7 @@ namespace {
 // children serving at the same time never mix.
 void log_line(const std::string &peer, std::string_view path, const std::string &result)
 {
-    std::string line = "ftserver: " + peer + " \"";
+    std::string line = "ftserv02: " + peer + " \"";
     for (std::size_t i = 0; i < path.size() && i < 100; i++) {
         unsigned char c = static_cast<unsigned char>(path[i]);
         if (isprint(c) && c != '"' && c != '\\') {
