@@ -386,7 +386,8 @@ Outcome get_one(int sockfd, const std::string &remote, std::string local)
     if (!part.create(local)) {
         std::string dir = ft::dir_name(local);
         if (errno == ENOENT || errno == ENOTDIR)
-            err_msg("ftcli02: %s: no such directory: %s", shown(local).c_str(), shown(dir).c_str());
+            err_msg("ftcli02: %s: %s: %s", shown(local).c_str(),
+                    errno == ENOENT ? "no such directory" : "not a directory", shown(dir).c_str());
         else
             err_ret("ftcli02: %s: cannot create a file in %s", shown(local).c_str(), shown(dir).c_str());
         return kRefused;

@@ -125,13 +125,14 @@ std::string Progress::frame(std::uint64_t done, bool final, std::size_t width) c
     std::string speed = human(rate) + "/s";
     std::string tail = final ? "in " + clock_time(secs)
                              : (rate > 0 ? clock_time(static_cast<double>(total_ - done) / rate) + " left" : "");
-    constexpr std::size_t kBarMax = 24, kBarMin = 10, kNameMin = 12;
+    constexpr std::size_t kBarMax = 24, kBarMin = 10, kNameMin = 12, kNameShare = 20;
     const std::size_t room = width > 1 ? width - 1 : 0;  // never the last column
 
     // The fields after the name, least important last: each stage that
     // does not fit drops the last one.  The name gets what the fields
     // leave (shortened, but to no fewer than 12 columns while a field can
-    // still go), the bar what the name leaves, 10 to 24 columns.
+    // still go; beyond 20 only what a full bar leaves), the bar the rest,
+    // 10 to 24 columns.
     enum Field { kTail, kBar, kBytes, kRate };
     std::vector<Field> kept = {kTail, kBar, kBytes, kRate};
     for (;;) {
@@ -148,7 +149,9 @@ std::string Progress::frame(std::uint64_t done, bool final, std::size_t width) c
         std::size_t name_min = kept.empty() ? std::min<std::size_t>(name_.size(), 4) : std::min(name_.size(), kNameMin);
         if (room >= fixed + bar_min + name_min) {
             std::size_t avail = room - fixed;
-            std::size_t name_cols = std::min(name_.size(), avail - bar_min);
+            std::size_t name_cols = std::min(name_.size(), avail - bar_min), bar_max = has(kBar) ? kBarMax : 0;
+            if (name_cols > kNameShare && avail - name_cols < bar_max)  // a long name shares with the bar
+                name_cols = std::max(kNameShare, avail > bar_max ? avail - bar_max : 0);
             std::string line = shorten(name_, name_cols) + " " + pct_text;
             if (has(kBar)) {
                 std::string bar(std::min(kBarMax, avail - name_cols), ' ');
