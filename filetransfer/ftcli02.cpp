@@ -277,6 +277,45 @@ struct SplicePipe {
     }
 };
 
+// The file's size bytes from the socket into part (below).
+Outcome receive(int sockfd, const ft::PartFile &part, std::uint64_t size, ft::Progress &bar,
+                const std::string &remote, const std::string &local);
+
+// One request and its answer, the bytes into part (open, empty).
+Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, const std::string &local)
+{
+    unsigned char reply[ft::kReplyHeader];
+    ssize_t n;
+
+    // Length and path in one write (see FTClient.cpp: Nagle and delayed ACKs).
+    std::string request(ft::kRequestHeader, '\0');
+    ft::put_u32(reinterpret_cast<unsigned char *>(request.data()), static_cast<std::uint32_t>(remote.size()));
+    request += remote;
+    //@blank-begin (k) write(): the request, its 4-byte length then the path, in one writen
+    if (writen(sockfd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+        err_ret("ftcli02: %s: cannot send the request", shown(remote).c_str());
+        return kBroken;
+    }
+    //@blank-end
+
+    //@blank-begin (l) read(): the 9-byte reply header, with readn
+    n = readn(sockfd, reply, sizeof reply);
+    //@blank-end
+    if (n != sizeof reply) {
+        if (n < 0)
+            err_msg("ftcli02: %s: no reply: %s", shown(remote).c_str(), why(errno).c_str());
+        else
+            err_msg("ftcli02: %s: the server closed the connection without answering", shown(remote).c_str());
+        return kBroken;
+    }
+    std::uint64_t size = ft::get_u64(reply + 1);
+    if (reply[0] != ft::kOk)
+        return report_refusal(sockfd, remote, size);
+
+    ft::Progress bar(local, size, isatty(STDERR_FILENO));
+    return receive(sockfd, part, size, bar, remote, local);
+}
+
 // The file's size bytes from the socket into part.  The bar is redrawn
 // after each move, and after a signal (SIGWINCH: the terminal was resized).
 Outcome receive(int sockfd, const ft::PartFile &part, std::uint64_t size, ft::Progress &bar,
@@ -319,41 +358,6 @@ Outcome receive(int sockfd, const ft::PartFile &part, std::uint64_t size, ft::Pr
     }
     bar.finish();
     return kDone;
-}
-
-// One request and its answer, the bytes into part (open, empty).
-Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, const std::string &local)
-{
-    unsigned char reply[ft::kReplyHeader];
-    ssize_t n;
-
-    // Length and path in one write (see FTClient.cpp: Nagle and delayed ACKs).
-    std::string request(ft::kRequestHeader, '\0');
-    ft::put_u32(reinterpret_cast<unsigned char *>(request.data()), static_cast<std::uint32_t>(remote.size()));
-    request += remote;
-    //@blank-begin (k) write(): the request, its 4-byte length then the path, in one writen
-    if (writen(sockfd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-        err_ret("ftcli02: %s: cannot send the request", shown(remote).c_str());
-        return kBroken;
-    }
-    //@blank-end
-
-    //@blank-begin (l) read(): the 9-byte reply header, with readn
-    n = readn(sockfd, reply, sizeof reply);
-    //@blank-end
-    if (n != sizeof reply) {
-        if (n < 0)
-            err_msg("ftcli02: %s: no reply: %s", shown(remote).c_str(), why(errno).c_str());
-        else
-            err_msg("ftcli02: %s: the server closed the connection without answering", shown(remote).c_str());
-        return kBroken;
-    }
-    std::uint64_t size = ft::get_u64(reply + 1);
-    if (reply[0] != ft::kOk)
-        return report_refusal(sockfd, remote, size);
-
-    ft::Progress bar(local, size, isatty(STDERR_FILENO));
-    return receive(sockfd, part, size, bar, remote, local);
 }
 
 // LOCAL-NAME as a path: the remote base name when it is empty or a
