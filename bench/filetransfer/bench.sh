@@ -5,7 +5,10 @@
 # for the lesson, with the handout's 256-byte segments, FTServer/FTClient,
 # on the file's first SEG_MIB MiB, default 128: at 256 bytes a segment the
 # whole GiB takes a minute), interleaved in the same run, and prints the
-# median and the best rate of each.
+# median and the best rate of each, beside a limit: the same copy with no
+# network at all, `cp --reflink=never` (copy_file_range(2): page cache to
+# page cache inside the kernel), which no tool moving the bytes through a
+# socket can beat.
 #
 # Each run times the whole copy, from starting the sending side until the
 # receiving side has exited with every byte written to its file (in the
@@ -72,9 +75,14 @@ t_socat() {
     wait $l
     calc "$(now) - $t0"
 }
-t_ftclient() {
+t_ftcli02() {
     local t0; t0=$(now)
     echo "src.bin $dst" | "$ft/ftcli02" -f 127.0.0.1 "$ft_port"
+    calc "$(now) - $t0"
+}
+t_limit() { # no network: what copying the file costs by itself
+    local t0; t0=$(now)
+    cp --reflink=never "$src" "$dst"
     calc "$(now) - $t0"
 }
 t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per run
@@ -93,7 +101,7 @@ t_FTClient() { # the handout's 256-byte segments: single-shot, so a server per r
 for _ in $(seq 200); do grep -q port "$work/ftserv02.out" && break; sleep 0.01; done
 ft_port=$(sed -n 's/.*port //p' "$work/ftserv02.out")
 
-tools="ftcli02 nc socat FTClient"
+tools="ftcli02 nc socat limit FTClient"
 declare -A times
 for run in $(seq "$runs"); do
     # A different order each round, so no tool always follows the same one.
@@ -112,6 +120,7 @@ label() { case $1 in
     ftcli02) echo "ftserv02/ftcli02 (sendfile, splice)";;
     nc) echo "nc (netcat-openbsd)";;
     socat) echo "socat -b 131072";;
+    limit) echo "limit: cp --reflink=never (no network)";;
     FTClient) echo "FTServer/FTClient (256-byte segments)";; esac; }
 for tool in $tools; do
     mib=$size_mib
@@ -132,5 +141,7 @@ fasterb=nc
 [ "$(calc "${best[socat]} > ${best[nc]}")" = 1 ] && fasterb=socat
 printf 'ftcli02 / faster of nc and socat:  %.2fx (median, vs %s)  %.2fx (best, vs %s)\n' \
     "$(ratio "${rate[ftcli02]}" "${rate[$faster]}")" "$faster" "$(ratio "${best[ftcli02]}" "${best[$fasterb]}")" "$fasterb"
+printf 'ftcli02 / limit (no network):      %.2fx (median)  %.2fx (best)\n' \
+    "$(ratio "${rate[ftcli02]}" "${rate[limit]}")" "$(ratio "${best[ftcli02]}" "${best[limit]}")"
 printf '256-byte segments / ftcli02:       %.3fx (median)  %.3fx (best)\n' \
     "$(ratio "${rate[FTClient]}" "${rate[ftcli02]}")" "$(ratio "${best[FTClient]}" "${best[ftcli02]}")"
