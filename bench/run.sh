@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # bench/run.sh - `make bench`: every server design of bench/designs (and the
 # lab's echo servers, tcpserv00 and tcpserv01, when built) under the same
-# load, over a small grid; a Markdown table, a CSV file and a chart.
+# load, over a small grid; a Markdown table, a CSV file and a chart
+# (bench/chart.sh, which also redraws one from a kept CSV).
 #
 # Usage: bench/run.sh BUILD_DIR [--quick] [--clients "1 4 16 64"] [--repeat N] [--out DIR]
 #   --quick    a smoke run: 1 and 16 clients, a tenth of the requests, once
@@ -234,52 +235,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "Every run's figures (wall time, p50/p90/max, CPU, errors, the loadgen command): results.csv."
 } >"$md"
 
-# ---- the chart: throughput and p99 per design, one column per scenario ----
+# ---- the chart: requests/s, p99 and max latency per design (bench/chart.sh) ----
 chart=$out/chart.svg
 if command -v gnuplot >/dev/null 2>&1; then
-    data=$(mktemp -d)
-    trap 'rm -rf "$data"' EXIT
-    labels=""
-    for entry in "${servers[@]}"; do labels="$labels ${entry%%|*}"; done
-    for scen in "${scenarios[@]}"; do
-        sname=${scen%%|*}
-        for l in $labels; do
-            awk -F, -v s="$sname" -v l="$l" 'NR > 1 && $1 == s && $2 == l && $12 > 0 { print $3, $19, $22 }' "$csv" >"$data/$sname-$l.dat"
-        done
-    done
-    snames=""
-    for scen in "${scenarios[@]}"; do snames="$snames ${scen%%|*}"; done
-    gnuplot <<EOF 2>"$data/gnuplot.log" || echo "bench/run.sh: gnuplot failed: $(cat "$data/gnuplot.log")" >&2
-set terminal svg size 1600,820 dynamic font "sans,11" background "white"
-set output "$chart"
-set datafile separator " "
-set logscale x 2
-set xtics ($(echo "$clients" | sed 's/\([0-9][0-9]*\)/"\1" \1/g; s/ "/, "/g'))
-set xrange [$(echo "$clients" | awk '{ print $1 * 0.8 }'):$(echo "$clients" | awk '{ print $NF * 1.25 }')]
-set grid
-# One legend, right of the panels, in space the layout leaves free.
-set key at screen 0.995, screen 0.88 right top font ",10" spacing 1.1 box opaque
-set multiplot layout 2,4 title "Server designs on $cores cores, $kernel ($started)" margins 0.05, 0.89, 0.07, 0.92 spacing 0.055, 0.1
-labels = "$labels"
-dash(i) = i > 9 ? 2 : 1  # the lab's echo servers dashed
-array colors[11] = ["#1f77b4", "#d62728", "#2ca02c", "#bcbd22", "#ff7f0e", "#8c564b", "#9467bd", "#e377c2", "#17becf", "#7f7f7f", "#000000"]
-do for [s in "$snames"] {
-    if (s eq word("$snames", 1)) { set key } else { unset key }  # one legend is enough
-    set title s." : requests/s"
-    unset logscale y
-    set yrange [0:*]
-    set xlabel "concurrent clients"
-    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt dash(i) title word(labels, i)
-}
-unset key
-do for [s in "$snames"] {
-    set title s." : p99 latency (ms, log scale)"
-    set logscale y
-    set yrange [*:*]
-    plot for [i=1:words(labels)] "$data/".s."-".word(labels, i).".dat" using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb colors[i] dt dash(i) title word(labels, i)
-}
-unset multiplot
-EOF
+    "$(dirname "$0")/chart.sh" "$csv" "$chart" "Server designs on $cores cores, $kernel ($started)" || true
 else
     echo "bench/run.sh: gnuplot not found: no chart (apt-get install gnuplot-nox)" >&2
 fi

@@ -5,10 +5,14 @@
 //
 // Connects once, then reads lines "REMOTE-PATH [LOCAL-NAME]" from stdin
 // (prompting when stdin is a terminal) and fetches each file over the same
-// connection, until an empty line or end of input.  A name with blanks in
-// it is quoted ("my notes.txt") or escaped (my\ notes.txt), as in a shell.  LOCAL-NAME defaults to
-// the remote file's base name in the current directory; a directory means
-// "into that directory".  An existing file is kept unless -f is given.
+// connection, until an empty line or end of input (Ctrl-D).  A name with
+// blanks in it is quoted or escaped as in a shell: 'my notes.txt' (every
+// character as it is, up to the next '), "my notes.txt" (inside which \"
+// and \\ stand for " and \), or my\ notes.txt (outside quotes a backslash
+// takes the next character as it is).  LOCAL-NAME defaults to the remote
+// file's base name in the current directory; a directory means "into that
+// directory", and one that does not exist is named: "no such directory:
+// DIR".  An existing file is kept unless -f is given.
 //
 // Nothing half-written: the bytes go into a temporary file beside the
 // target (".NAME.part-XXXXXX"), renamed to NAME only once all of them have
@@ -16,11 +20,13 @@
 // prints the server's reason and the session goes on; a broken connection
 // prints how far the transfer got and ends the session.  Exit status 0 only
 // if every file arrived.  On a terminal, large files show a progress bar on
-// stderr; off one, the client prints nothing but errors.  A server that
-// sends nothing for SECONDS (default 30; 0: wait for ever) ends the session
-// with "no answer from the server in 30 s".  The server's reasons are
-// printed with control characters escaped (printable() in libunp).
+// stderr, fitted to the terminal's width (progress.hpp); off one, the
+// client prints nothing but errors.  A server that sends nothing for
+// SECONDS (default 30; 0: wait for ever) ends the session with "no answer
+// from the server in 30 s".  The server's reasons are printed with control
+// characters escaped (printable() in libunp).
 #include "unp.h"
+#include "unp.hpp"
 #include "ftproto.hpp"
 #include "part_file.hpp"
 #include "progress.hpp"
@@ -35,7 +41,9 @@ namespace {
 
 enum Outcome { kDone, kRefused, kBroken };
 
-long timeout = 30;  // -t: seconds without a byte from the server
+const char *const kUsage = "usage: ftcli02 [-f] [-t SECONDS] <host> <port>";
+long timeout = 30;   // -t: seconds without a byte from the server
+bool force = false;  // -f: overwrite existing files
 
 // Why a read from the server failed: SO_RCVTIMEO's EAGAIN said plainly.
 std::string why(int err)
@@ -45,34 +53,21 @@ std::string why(int err)
     return strerror(err);
 }
 
-// The words of one input line (below main).
-bool split_words(const std::string &line, std::vector<std::string> &words);
+// -f and -t; returns the index of the first operand (below main).
+int parse_options(int argc, char **argv);
 
-// One line of input: fetch REMOTE-PATH into LOCAL-NAME (below main).
-Outcome get_one(int sockfd, const std::string &remote, std::string local, bool force);
+// Reads the requests from stdin and fetches each; the exit status (below main).
+int session(int sockfd);
 
 }  // namespace
 
 int main(int argc, char **argv)
 {
-    int sockfd = -1, c, e, saved = 0, failures = 0;
-    bool force = false;
+    int sockfd = -1, e, saved = 0;
     struct addrinfo hints, *res, *ai;
 
-    // -h/--help before getopt sees them
-    check_usage(argc, argv, true, "usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
-    while ((c = getopt(argc, argv, "ft:")) != -1) {
-        char *end = nullptr;
-        if (c == 't')
-            timeout = strtol(optarg, &end, 10);
-        if (c == 'f')
-            force = true;
-        else if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
-            err_quit("usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
-    }
-    if (argc - optind != 2)
-        err_quit("usage: ftcli02 [-f] [-t SECONDS] <host> <port>");
-    const char *host = argv[optind], *port = argv[optind + 1];
+    int first = parse_options(argc, argv);
+    const char *host = argv[first], *port = argv[first + 1];
     Parse_server_port(port);
 
     bzero(&hints, sizeof hints);
@@ -104,6 +99,95 @@ int main(int argc, char **argv)
     Signal(SIGPIPE, SIG_IGN);  // a server gone: EPIPE on write, reported
     ft::remove_part_on_signals();  // Ctrl-C leaves no temporary file
 
+    int status = session(sockfd);
+    Close(sockfd);
+    return status;
+}
+
+namespace {
+
+int parse_options(int argc, char **argv)
+{
+    int c;
+    check_usage(argc, argv, true, kUsage);  // -h/--help before getopt sees them
+    while ((c = getopt(argc, argv, "ft:")) != -1) {
+        char *end = nullptr;
+        if (c == 't')
+            timeout = strtol(optarg, &end, 10);
+        if (c == 'f')
+            force = true;
+        else if (c != 't' || *optarg == '\0' || *end != '\0' || timeout < 0 || timeout > 86400)
+            err_quit("%s", kUsage);
+    }
+    if (argc - optind != 2)
+        err_quit("%s", kUsage);
+    return optind;
+}
+
+// Splits a line into words at blanks, as a shell would: inside 'single
+// quotes' every character is itself; inside "double quotes" a backslash
+// makes the next " or \ plain; elsewhere a backslash makes any next
+// character plain.  So 'my notes.txt', "my notes.txt" and my\ notes.txt
+// all name the file "my notes.txt".  Returns the open quote character if
+// one is left open, else '\0'.
+char split_words(const std::string &line, std::vector<std::string> &words)
+{
+    std::string word;
+    bool in_word = false;
+    char quote = '\0';  // the quote we are inside, if any
+    for (std::size_t i = 0; i < line.size(); i++) {
+        char c = line[i];
+        bool last = i + 1 == line.size();
+        if (quote == '\'' && c != '\'') {
+            word += c;
+        } else if (c == '\\' && !last && (quote == '\0' || line[i + 1] == '"' || line[i + 1] == '\\')) {
+            word += line[++i];
+        } else if (c == quote) {
+            quote = '\0';
+        } else if ((c == '"' || c == '\'') && quote == '\0') {
+            quote = c;
+            in_word = true;  // "" is a word, if an empty one
+        } else if ((c == ' ' || c == '\t') && quote == '\0') {
+            if (in_word)
+                words.push_back(word);
+            word.clear();
+            in_word = false;
+            continue;
+        } else {
+            word += c;
+        }
+        in_word = true;
+    }
+    if (in_word)
+        words.push_back(word);
+    return quote;
+}
+
+// One line of input: fetch REMOTE-PATH into LOCAL-NAME (below).
+Outcome get_one(int sockfd, const std::string &remote, std::string local);
+
+// The words of one line checked: a request, or a message and false.
+bool parse_request(const std::string &line, std::vector<std::string> &words)
+{
+    if (char open = split_words(line, words); open != '\0') {
+        err_msg("ftcli02: a %c is not closed: %s", open, line.c_str());
+        return false;
+    }
+    if (!words.empty() && words[0].empty()) {
+        err_msg("ftcli02: %s names no file", words.size() > 1 ? "an empty REMOTE-PATH" : "\"\"");
+        return false;
+    }
+    if (words.size() > 2) {
+        err_msg("ftcli02: expected REMOTE-PATH [LOCAL-NAME], got %zu words"
+                " (quote a name with blanks: 'my notes.txt')", words.size());
+        return false;
+    }
+    return true;
+}
+
+int session(int sockfd)
+{
+    int failures = 0;
     bool prompt = isatty(STDIN_FILENO);
     if (prompt)
         printf("Type REMOTE-PATH [LOCAL-NAME]; an empty line or Ctrl-D ends.\n");
@@ -113,69 +197,27 @@ int main(int argc, char **argv)
             printf("ftcli02> ");
             fflush(stdout);
         }
-        if (!std::getline(std::cin, line))
+        if (!std::getline(std::cin, line)) {
+            if (prompt)
+                printf("\n");  // Ctrl-D: the shell's prompt on a line of its own
             break;
+        }
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         std::vector<std::string> words;
-        if (!split_words(line, words)) {
-            err_msg("ftcli02: a \" is not closed: %s", line.c_str());
+        if (!parse_request(line, words)) {
             failures++;
             continue;
         }
         if (words.empty())
             break;  // an empty line: done
-        if (words[0].empty()) {
-            err_msg("ftcli02: \"\" names no file");
-            failures++;
-            continue;
-        }
-        if (words.size() > 2) {
-            err_msg("ftcli02: expected REMOTE-PATH [LOCAL-NAME], got %zu words", words.size());
-            failures++;
-            continue;
-        }
-        Outcome out = get_one(sockfd, words[0], words.size() > 1 ? words[1] : "", force);
+        Outcome out = get_one(sockfd, words[0], words.size() > 1 ? words[1] : "");
         if (out == kBroken)
             exit(1);
         if (out == kRefused)
             failures++;
     }
-    Close(sockfd);
     return failures == 0 ? 0 : 1;
-}
-
-namespace {
-
-// Splits a line into words at blanks, as a shell would: a blank inside
-// "double quotes" or after a backslash belongs to the word, so both
-// `"my notes.txt"` and `my\ notes.txt` name the file "my notes.txt".
-// False if a quote is left open.
-bool split_words(const std::string &line, std::vector<std::string> &words)
-{
-    std::string word;
-    bool in_word = false, quoted = false;
-    for (std::size_t i = 0; i < line.size(); i++) {
-        char c = line[i];
-        if (c == '\\' && i + 1 < line.size()) {
-            word += line[++i];  // the next character, whatever it is
-            in_word = true;
-        } else if (c == '"') {
-            quoted = !quoted;
-            in_word = true;  // "" is a word, if an empty one
-        } else if ((c == ' ' || c == '\t') && !quoted) {
-            if (in_word)
-                words.push_back(word);
-            word.clear();
-            in_word = false;
-        } else {
-            word += c;
-            in_word = true;
-        }
-    }
-    if (in_word)
-        words.push_back(word);
-    return !quoted;
 }
 
 std::string base_name(std::string path)
@@ -215,21 +257,33 @@ Outcome report_refusal(int sockfd, const std::string &remote, std::uint64_t len)
     return kRefused;
 }
 
-// One request and its answer, the bytes into part (open, empty).
-Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, const std::string &local)
-{
-    // splice(2) moves the file socket -> pipe -> file inside the kernel: the
-    // bytes are never copied into this program, which halves the CPU time a
-    // read()/write() loop spends on a large file (bench/filetransfer).
-    static int pipefd[2] = {-1, -1};
-    static std::size_t chunk = 1 << 16;  // the default pipe size
-    if (pipefd[0] < 0) {
-        if (pipe(pipefd) < 0)
+// The pipe splice(2) moves the file through, socket -> pipe -> file, inside
+// the kernel: the bytes are never copied into this program, which halves
+// the CPU time a read()/write() loop spends on a large file
+// (bench/filetransfer).  One for the whole session, closed at exit.
+struct SplicePipe {
+    unp::Fd in, out;       // read end, write end
+    std::size_t chunk = 1 << 16;  // the default pipe size
+    SplicePipe()
+    {
+        int fds[2];
+        if (pipe(fds) < 0)
             err_sys("pipe error");
-        int sz = fcntl(pipefd[1], F_SETPIPE_SZ, 1 << 20);  // larger moves, fewer calls
+        in.reset(fds[0]);
+        out.reset(fds[1]);
+        int sz = fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);  // larger moves, fewer calls
         if (sz > 0)
             chunk = static_cast<std::size_t>(sz);
     }
+};
+
+// The file's size bytes from the socket into part (below).
+Outcome receive(int sockfd, const ft::PartFile &part, std::uint64_t size, ft::Progress &bar,
+                const std::string &remote, const std::string &local);
+
+// One request and its answer, the bytes into part (open, empty).
+Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, const std::string &local)
+{
     unsigned char reply[ft::kReplyHeader];
     ssize_t n;
 
@@ -259,12 +313,24 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
         return report_refusal(sockfd, remote, size);
 
     ft::Progress bar(local, size, isatty(STDERR_FILENO));
+    return receive(sockfd, part, size, bar, remote, local);
+}
+
+// The file's size bytes from the socket into part.  The bar is redrawn
+// after each move, and after a signal (SIGWINCH: the terminal was resized).
+Outcome receive(int sockfd, const ft::PartFile &part, std::uint64_t size, ft::Progress &bar,
+                const std::string &remote, const std::string &local)
+{
+    static SplicePipe p;
     std::uint64_t got = 0;
+    ssize_t n;
     while (got < size) {
-        std::size_t want = size - got < chunk ? size - got : chunk;
-        n = splice(sockfd, nullptr, pipefd[1], nullptr, want, SPLICE_F_MOVE);  //@blank (m) splice(): up to want bytes from the socket into the pipe
-        if (n < 0 && errno == EINTR)
+        std::size_t want = size - got < p.chunk ? size - got : p.chunk;
+        n = splice(sockfd, nullptr, p.out.get(), nullptr, want, SPLICE_F_MOVE);  //@blank (m) splice(): up to want bytes from the socket into the pipe
+        if (n < 0 && errno == EINTR) {
+            bar.update(got);
             continue;
+        }
         if (n <= 0) {  // 0: the server closed before size bytes
             bar.abandon();
             err_msg("ftcli02: %s: transfer broken after %llu of %llu bytes: %s; %s not written",
@@ -275,7 +341,7 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
         }
         for (ssize_t left = n; left > 0;) {
             ssize_t m;  // declared apart: the blank below must not hold it
-            m = splice(pipefd[0], nullptr, part.fd(), nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
+            m = splice(p.in.get(), nullptr, part.fd(), nullptr, left, SPLICE_F_MOVE);  //@blank (n) splice(): what the pipe holds into the temporary file
             if (m < 0 && errno == EINTR)
                 continue;
             if (m <= 0) {
@@ -294,25 +360,40 @@ Outcome fetch(int sockfd, const ft::PartFile &part, const std::string &remote, c
     return kDone;
 }
 
-// One line of input: fetch REMOTE-PATH into LOCAL-NAME.
-Outcome get_one(int sockfd, const std::string &remote, std::string local, bool force)
+// LOCAL-NAME as a path: the remote base name when it is empty or a
+// directory; "" (after a message) when the remote path has no base name.
+std::string local_path(const std::string &remote, const std::string &local)
 {
-    if (local.empty() || (local != "/" && local.back() == '/') ||
-        [&] { struct stat st; return stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode); }()) {
-        std::string base = base_name(remote);
-        if (base.empty() || base == "." || base == ".." || base == "/") {
-            err_msg("ftcli02: %s: name a local file for it: REMOTE-PATH LOCAL-NAME", shown(remote).c_str());
-            return kRefused;
-        }
-        local = local.empty() ? base : local + (local.back() == '/' ? "" : "/") + base;
+    struct stat st;
+    bool into_dir = local.empty() || (local != "/" && local.back() == '/') ||
+                    (stat(local.c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+    if (!into_dir)
+        return local;
+    std::string base = base_name(remote);
+    if (base.empty() || base == "." || base == ".." || base == "/") {
+        err_msg("ftcli02: %s: name a local file for it: REMOTE-PATH LOCAL-NAME", shown(remote).c_str());
+        return "";
     }
+    return local.empty() ? base : local + (local.back() == '/' ? "" : "/") + base;
+}
+
+// One line of input: fetch REMOTE-PATH into LOCAL-NAME.
+Outcome get_one(int sockfd, const std::string &remote, std::string local)
+{
+    if ((local = local_path(remote, local)).empty())
+        return kRefused;
     if (!force && access(local.c_str(), F_OK) == 0) {
         err_msg("ftcli02: %s: file exists (use -f to overwrite)", shown(local).c_str());
         return kRefused;
     }
     ft::PartFile part;
     if (!part.create(local)) {
-        err_ret("ftcli02: %s: cannot create a temporary file beside it", shown(local).c_str());
+        std::string dir = ft::dir_name(local);
+        if (errno == ENOENT || errno == ENOTDIR)
+            err_msg("ftcli02: %s: %s: %s", shown(local).c_str(),
+                    errno == ENOENT ? "no such directory" : "not a directory", shown(dir).c_str());
+        else
+            err_ret("ftcli02: %s: cannot create a file in %s", shown(local).c_str(), shown(dir).c_str());
         return kRefused;
     }
     Outcome out = fetch(sockfd, part, remote, local);

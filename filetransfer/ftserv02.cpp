@@ -172,6 +172,26 @@ std::uint64_t send_file(int connfd, int filefd, std::uint64_t size, int &err)
     return static_cast<std::uint64_t>(offset);
 }
 
+// A request whose path is longer than kMaxPath: its path is read and
+// dropped (up to kMaxDiscard bytes) and the request refused.  False if the
+// connection cannot go on (a path longer than that, or the client gone).
+bool refuse_long_path(int connfd, const std::string &peer, std::uint32_t len)
+{
+    std::uint32_t skip = len <= ft::kMaxDiscard ? len : 0;
+    char sink[4096];
+    for (std::uint32_t left = skip; left > 0;) {
+        std::size_t chunk = left < sizeof sink ? left : sizeof sink;
+        if (readn(connfd, sink, chunk) != static_cast<ssize_t>(chunk))
+            return false;
+        left -= static_cast<std::uint32_t>(chunk);
+    }
+    std::string why = "path too long (" + std::to_string(len) + " bytes; at most " +
+                      std::to_string(ft::kMaxPath) + ")";
+    send_reply(connfd, ft::kBadRequest, 0, why);
+    log_line(peer, "", "refused: " + why);
+    return skip != 0;
+}
+
 // Serves one client's requests until it closes the connection.
 void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
 {
@@ -183,35 +203,18 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
         //@blank-begin (e) read(): the request's 4-byte length, with readn (0 bytes: the client is done)
         n = readn(connfd, hdr, sizeof hdr);
         //@blank-end
-        if (n == 0)
-            return;  // the client closed between requests: the normal end
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            log_line(peer, "", "idle for " + std::to_string(idle_timeout) + " s: disconnected");
-            return;
-        }
-        if (n != sizeof hdr) {
-            log_line(peer, "", "broken request");
+        if (n != sizeof hdr) {  // 0: the client closed between requests, the normal end
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                log_line(peer, "", "idle for " + std::to_string(idle_timeout) + " s: disconnected");
+            else if (n != 0)
+                log_line(peer, "", "broken request");
             return;
         }
         std::uint32_t len = ft::get_u32(hdr);
-        if (len > ft::kMaxPath) {
-            // Drop the path unread up to kMaxDiscard bytes and keep serving;
-            // beyond that, give up on this connection.
-            std::uint32_t skip = len <= ft::kMaxDiscard ? len : 0;
-            char sink[4096];
-            for (std::uint32_t left = skip; left > 0;) {
-                std::size_t chunk = left < sizeof sink ? left : sizeof sink;
-                if (readn(connfd, sink, chunk) != static_cast<ssize_t>(chunk))
-                    return;
-                left -= static_cast<std::uint32_t>(chunk);
-            }
-            std::string why = "path too long (" + std::to_string(len) + " bytes; at most " +
-                              std::to_string(ft::kMaxPath) + ")";
-            send_reply(connfd, ft::kBadRequest, 0, why);
-            log_line(peer, "", "refused: " + why);
-            if (skip == 0)
-                return;
-            continue;
+        if (len > ft::kMaxPath) {  // refused; the connection goes on if the path could be dropped
+            if (refuse_long_path(connfd, peer, len))
+                continue;
+            return;
         }
         path.resize(len);
         //@blank-begin (f) read(): the path itself, len bytes, with readn
@@ -242,9 +245,8 @@ void serve(int connfd, const ft::ServedDir &dir, const std::string &peer)
         if (sent != file.size) {
             // Closing now is the only way to tell the client: it counts the
             // bytes against the size and sees the transfer is short.
-            log_line(peer, path, "broken after " + std::to_string(sent) + " of " +
-                                     std::to_string(file.size) + " bytes: " +
-                                     (err ? strerror(err) : "the file shrank"));
+            log_line(peer, path, "broken after " + std::to_string(sent) + " of " + std::to_string(file.size) +
+                                     " bytes: " + (err ? strerror(err) : "the file shrank"));
             return;
         }
         log_line(peer, path, "ok " + std::to_string(sent) + " bytes");

@@ -27,6 +27,8 @@ extern "C" void remove_tmp_and_die(int signo)
     raise(signo);  // die of the signal, as the shell expects
 }
 
+}  // namespace
+
 std::string dir_name(const std::string &path)
 {
     std::size_t slash = path.rfind('/');
@@ -34,6 +36,8 @@ std::string dir_name(const std::string &path)
         return ".";
     return slash == 0 ? "/" : path.substr(0, slash);
 }
+
+namespace {
 
 std::string base_name(const std::string &path)
 {

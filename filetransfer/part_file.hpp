@@ -16,6 +16,9 @@
 
 namespace ft {
 
+// The directory part of path ("." for a bare name, "/" for "/name").
+std::string dir_name(const std::string &path);
+
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the
 // temporary file being written (if any) and then die of the signal.
 void remove_part_on_signals();

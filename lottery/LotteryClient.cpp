@@ -19,8 +19,10 @@
 // an answer, or two; Readline returns exactly one line.  A server that went
 // away is reported, and the exit status is non-zero.  One that accepts and
 // never answers is given SECONDS (default 30; 0: for ever) per answer, then
-// "no answer from the server in 30 s".  The answer is printed with control
-// characters escaped: it is the server's text, not ours, and a hostile
+// "no answer from the server in 30 s"; one whose answer does not end in
+// '\n' within 3 s of its first byte (the handout's server sends none) is
+// told what came and that the protocol wants a '\n'.  The answer is
+// printed with control characters escaped: it is the server's text, not ours, and a hostile
 // server's escape sequences must not reach the terminal.
 #include "lottery.h"
 #include "unp.h"
@@ -59,6 +61,22 @@ static int32_t read_command(FILE *fp)
     }
 }
 
+// Seconds an answer that has begun may take to reach its '\n'.
+static const int kLineSeconds = 3;
+
+// An answer that began but has no '\n' after kLineSeconds: the server
+// frames its answers another way (the handout's LotteryServer.c writes the
+// text alone, with no '\n'), and readline would wait for ever.  Says so.
+[[noreturn]] static void no_newline(const char *sofar)
+{
+    char shown[4 * MAXLINE];
+    err_quit("LotteryClient: the server's answer \"%s\" (%zu bytes) has no '\\n' after %d s.\n"
+             "This client reads one line per answer, as the lab's protocol says (README.md: each\n"
+             "answer is one text line ending in '\\n'); a server that writes the text alone, as the\n"
+             "handout's LotteryServer.c does, must end each answer with '\\n'.",
+             printable(shown, sizeof shown, sofar, strlen(sofar)), strlen(sofar), kLineSeconds);
+}
+
 int main(int argc, char **argv)
 {
     int sockfd;
@@ -66,6 +84,7 @@ int main(int argc, char **argv)
     char recvline[MAXLINE], shown[4 * MAXLINE];
     long timeout = 30;  // seconds to wait for an answer
     int c;
+    ssize_t n;
 
     check_usage(argc, argv, true,  // -h/--help before getopt sees them
                 "usage: LotteryClient [-t SECONDS] <IPaddress> [port]");
@@ -92,6 +111,11 @@ int main(int argc, char **argv)
 
     Connect(sockfd, (SA *) &servaddr, sizeof(servaddr));            //@blank (h) connect()
 
+    // An answer that has begun must end in '\n' soon: each read() inside
+    // readline waits at most kLineSeconds, then fails with EAGAIN.
+    struct timeval tv = {kLineSeconds, 0};
+    Setsockopt(sockfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
     // A server that went away must be reported, not kill us silently: with
     // SIGPIPE ignored, writing to it fails with EPIPE and Writen says so.
     Signal(SIGPIPE, SIG_IGN);
@@ -116,10 +140,16 @@ int main(int argc, char **argv)
         if (ready == 0)
             err_quit("LotteryClient: no answer from the server in %ld s (-t SECONDS to wait longer)", timeout);
 
-        //@blank-begin (j) read(): the answer, one line, with Readline
-        if (Readline(sockfd, recvline, sizeof(recvline)) == 0)
-            err_quit("LotteryClient: server terminated prematurely");
+        bzero(recvline, sizeof(recvline));  // what came, should the line never end
+        //@blank-begin (j) read(): the answer, one line, with readline (-1 and EAGAIN: SO_RCVTIMEO expired)
+        n = readline(sockfd, recvline, sizeof(recvline));
         //@blank-end
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            no_newline(recvline);
+        if (n < 0)
+            err_sys("readline error");
+        if (n == 0)
+            err_quit("LotteryClient: server terminated prematurely");
 
         recvline[strcspn(recvline, "\n")] = '\0';  // the line, escaped, then our own '\n'
         printf("%s\n", printable(shown, sizeof shown, recvline, strlen(recvline)));

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -254,6 +256,122 @@ void PausingRelay::run()
         }
     }
     done_ = true;
+}
+
+Terminal::Terminal(std::vector<std::string> argv, int cols, Options options)
+{
+    master_.reset(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master_ || grantpt(master_.get()) < 0 || unlockpt(master_.get()) < 0) {
+        ADD_FAILURE() << "posix_openpt: " << strerror(errno);
+        return;
+    }
+    std::string slave = ptsname(master_.get());
+    resize(cols);
+    std::vector<char *> args;
+    for (auto &a : argv)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+        setsid();  // a session of its own: the terminal opened next becomes its controlling one
+        int tty = open(slave.c_str(), O_RDWR);
+        int in = options.stdin_file.empty() ? tty : open(options.stdin_file.c_str(), O_RDONLY);
+        if (tty < 0 || in < 0 || (!options.cwd.empty() && chdir(options.cwd.c_str()) < 0))
+            _exit(126);
+        dup2(in, STDIN_FILENO);
+        dup2(tty, STDOUT_FILENO);
+        dup2(tty, STDERR_FILENO);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    if (pid_ < 0)
+        ADD_FAILURE() << "fork: " << strerror(errno);
+}
+
+Terminal::~Terminal()
+{
+    if (pid_ > 0 && !reaped_) {
+        ::kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
+
+void Terminal::resize(int cols)
+{
+    struct winsize ws = {};
+    ws.ws_row = 24;
+    ws.ws_col = static_cast<unsigned short>(cols);
+    if (ioctl(master_.get(), TIOCSWINSZ, &ws) < 0)
+        ADD_FAILURE() << "TIOCSWINSZ: " << strerror(errno);
+}
+
+void Terminal::type(std::string_view keys)
+{
+    if (write(master_.get(), keys.data(), keys.size()) != static_cast<ssize_t>(keys.size()))
+        ADD_FAILURE() << "write to the terminal: " << strerror(errno);
+}
+
+bool Terminal::read_until(const std::function<bool(const std::string &)> &pred, Millis timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (pred && pred(out_))
+            return true;
+        auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0)
+            return false;
+        struct pollfd pfd = {master_.get(), POLLIN, 0};
+        if (poll(&pfd, 1, static_cast<int>(left)) <= 0)
+            continue;
+        char buf[4096];
+        ssize_t n = read(master_.get(), buf, sizeof buf);
+        if (n <= 0)  // EIO: every descriptor of the terminal's other side is closed
+            return pred && pred(out_);
+        out_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+ExitStatus Terminal::wait(Millis timeout)
+{
+    ExitStatus st;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status;
+    while (!reaped_) {
+        read_until(nullptr, 20ms);  // drain, so a program writing to a full terminal gets on
+        pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_)
+            reaped_ = true;
+        else if (std::chrono::steady_clock::now() > deadline) {
+            st.timed_out = true;
+            return st;
+        }
+    }
+    read_until(nullptr, 50ms);  // what is left in the terminal's buffer
+    st.exited = WIFEXITED(status);
+    st.code = st.exited ? WEXITSTATUS(status) : -1;
+    st.signaled = WIFSIGNALED(status);
+    st.signal = st.signaled ? WTERMSIG(status) : 0;
+    return st;
+}
+
+std::vector<std::string> frames(const std::string &output)
+{
+    std::vector<std::string> out(1);
+    for (std::size_t i = 0; i < output.size(); i++) {
+        char c = output[i];
+        if (c == '\r' || c == '\n') {
+            if (!out.back().empty())
+                out.emplace_back();
+        } else if (c == '\033' && i + 1 < output.size() && output[i + 1] == '[') {
+            for (i += 2; i < output.size() && !isalpha(static_cast<unsigned char>(output[i])); i++) {
+            }
+        } else {
+            out.back() += c;
+        }
+    }
+    if (out.back().empty())
+        out.pop_back();
+    return out;
 }
 
 }  // namespace socklab::test

@@ -7,6 +7,7 @@
 #include "process.hpp"
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,42 @@ private:
     std::atomic<bool> paused_{false}, done_{false}, reset_{false}, resumed_{false};
     std::thread thread_;
 };
+
+// A program run on a pseudo-terminal of `cols` columns, as a person would
+// run it in a terminal window: the terminal is its controlling terminal
+// and its stdout and stderr (and stdin, unless stdin_file names a file to
+// read instead).  resize() changes the width as dragging the window would:
+// the kernel sends the program SIGWINCH.  What the program writes piles up
+// in output().
+class Terminal {
+public:
+    struct Options {
+        std::string cwd;         // "" = inherit
+        std::string stdin_file;  // "" = the terminal
+    };
+    Terminal(std::vector<std::string> argv, int cols, Options options);
+    ~Terminal();
+    Terminal(const Terminal &) = delete;
+    Terminal &operator=(const Terminal &) = delete;
+    pid_t pid() const { return pid_; }
+    void resize(int cols);
+    void type(std::string_view keys);  // as typed: "\x04" is Ctrl-D at a line's start
+    // Reads what arrives for up to `timeout` (until pred holds, if given).
+    bool read_until(const std::function<bool(const std::string &)> &pred, Millis timeout = kDefaultTimeout);
+    const std::string &output() const { return out_; }
+    ExitStatus wait(Millis timeout = kDefaultTimeout);  // reads the rest meanwhile
+
+private:
+    unp::Fd master_;
+    pid_t pid_ = -1;
+    std::string out_;
+    bool reaped_ = false;
+};
+
+// The frames a terminal shows in `output`: the text between '\r's and
+// '\n's, with escape sequences (ESC [ ... letter) removed, so each frame's
+// size is the columns it takes.
+std::vector<std::string> frames(const std::string &output);
 
 }  // namespace socklab::test
 

@@ -240,6 +240,54 @@ TEST(FiletransferClient, NamesWithBlanksAreQuotedOrEscaped)
     EXPECT_EQ(read_file(here / "a\\b"), "backslash");
 }
 
+// The quoting the client's comment documents, as a shell does it:
+// 'single quotes' keep every character; inside "double quotes" only \" and
+// \\ are escapes (any other backslash stays); outside, \ takes the next
+// character.
+TEST(FiletransferClient, QuotesWorkAsInAShell)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "my notes.txt", "notes");
+    write_file(srv.served / "say \"hi\"", "hi");
+    write_file(srv.served / "a\\b", "backslash");
+    TempDir here;
+    Session s = run_client(srv.port, here.path(),
+                           "'my notes.txt' q1.txt\n"
+                           "\"say \\\"hi\\\"\" q2.txt\n"
+                           "'say \"hi\"' q3.txt\n"
+                           "\"a\\b\" q4.txt\n"
+                           "'a\\b' q5.txt\n"
+                           "my' 'notes.txt q6.txt\n"
+                           "'unclosed q7.txt\n");
+    EXPECT_EQ(s.status.describe(), "exit 1") << s.err;
+    EXPECT_THAT(s.err, HasSubstr("a ' is not closed: 'unclosed q7.txt")) << s.err;
+    EXPECT_THAT(s.err, Not(HasSubstr("words"))) << s.err;
+    EXPECT_THAT(here.entries(), ElementsAre("q1.txt", "q2.txt", "q3.txt", "q4.txt", "q5.txt", "q6.txt"));
+    EXPECT_EQ(read_file(here / "q1.txt"), "notes");
+    EXPECT_EQ(read_file(here / "q2.txt"), "hi");
+    EXPECT_EQ(read_file(here / "q3.txt"), "hi");
+    EXPECT_EQ(read_file(here / "q4.txt"), "backslash");
+    EXPECT_EQ(read_file(here / "q5.txt"), "backslash");
+    EXPECT_EQ(read_file(here / "q6.txt"), "notes");
+}
+
+// A local name in a directory that does not exist: the message names the
+// directory, and the session goes on.
+TEST(FiletransferClient, MissingTargetDirectoryIsNamed)
+{
+    Server srv;
+    ASSERT_NE(srv.port, 0);
+    write_file(srv.served / "f.txt", "data");
+    TempDir here;
+    Session s = run_client(srv.port, here.path(), "f.txt nodir/sub/f.txt\nf.txt\nf.txt f.txt/x\n");
+    EXPECT_EQ(s.status.describe(), "exit 1") << s.err;
+    EXPECT_THAT(s.err, HasSubstr("nodir/sub/f.txt: no such directory: nodir/sub")) << s.err;
+    EXPECT_THAT(s.err, HasSubstr("f.txt/x: not a directory: f.txt")) << s.err;
+    EXPECT_THAT(s.err, Not(HasSubstr("temporary"))) << s.err;
+    EXPECT_THAT(here.entries(), ElementsAre("f.txt"));
+}
+
 TEST(FiletransferIterativeLab, ExistingLocalFileIsKeptUnlessForced)
 {
     Server srv;

@@ -381,3 +381,28 @@ TEST(LotteryLab, WrongArgumentsPrintUsage)
         EXPECT_EQ(p.stderr_text(), c.message);
     }
 }
+
+// The handout's own server writes each answer with no '\n'.  The kit's
+// client reads lines, so it would wait for ever; instead, a few seconds
+// after the answer began, it says what came and what the protocol wants.
+// (The kit's client only: not in LotteryLab, which the grader runs
+// against a student's client.)
+TEST(LotteryClientKit, AnswerWithoutNewlineIsExplained)
+{
+    FakeServer fake;
+    Process client = Process::run("LotteryClient", {"127.0.0.1", std::to_string(fake.port())});
+    ASSERT_TRUE(fake.accept());
+    ASSERT_TRUE(client.write_stdin("0\n"));
+    EXPECT_EQ(fake.read(4), std::string("\0\0\0\0", 4));
+    auto sent = std::chrono::steady_clock::now();
+    ASSERT_TRUE(fake.send("New number generated: 32"));  // as the handout's server: no '\n'
+    ExitStatus st = client.wait(8s);
+    auto waited = std::chrono::steady_clock::now() - sent;
+    EXPECT_TRUE(st.exited && st.code == 1) << st.describe() << "\nstderr: " << client.stderr_text();
+    std::string err = client.stderr_text();
+    EXPECT_THAT(err, HasSubstr("the server's answer \"New number generated: 32\" (24 bytes) has no '\\n' after 3 s"))
+        << err;
+    EXPECT_THAT(err, HasSubstr("one text line ending in '\\n'")) << err;
+    EXPECT_THAT(err, HasSubstr("handout's LotteryServer.c")) << err;
+    EXPECT_GE(waited, 2900ms) << "gave up before the line had a fair chance to end";
+}
