@@ -60,6 +60,7 @@ struct Server {
     Transport transport = Transport::tcp;
     bool reads_lines = false;  // its protocol is lines: the 10 MiB line applies
     bool port_arg = true;      // the port ("0") is its last argument (tinyinetd's is in its config)
+    std::vector<std::string> env;  // "NAME=value" for its environment (a fallback forced)
     std::vector<Attack> own;   // attacks of its protocol alone (paths, HTTP headers)
     // What it promises to log, attack by attack: after the attack named
     // first, its stdout or stderr holds a line matching the second (ECMAScript).

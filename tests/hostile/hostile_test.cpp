@@ -57,7 +57,7 @@ Process start(const Server &s, const Attack &a, const std::string &dir)
         argv.push_back(arg);
     if (s.port_arg)
         argv.push_back("0");
-    return Process::start(argv, {{}, dir});
+    return Process::start(argv, {s.env, dir});
 }
 
 // CPU time pid has used (user + system), from /proc/pid/stat.

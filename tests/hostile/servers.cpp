@@ -281,6 +281,14 @@ Server udpft_server()
     return s;
 }
 
+// The same server with its confinement's fallback forced.
+Server fallback(Server s, const std::string &env)
+{
+    s.name += "_fallback";
+    s.env = {env};
+    return s;
+}
+
 }  // namespace
 
 const std::vector<Server> &servers()
@@ -307,6 +315,10 @@ const std::vector<Server> &servers()
         http("httpserv01", Design::iterative, false),
         http("httpserv02", Design::concurrent, false),
         http("httpserv03", Design::concurrent, true),
+        // The confinement without openat2 (one openat(O_NOFOLLOW) per
+        // component), where a symlink swap once got out: the path attacks again.
+        fallback(ftserv02(), "FTSERVER_NO_OPENAT2=1"),
+        fallback(http("httpserv03", Design::concurrent, true), "HTTPSERV_NO_OPENAT2=1"),
         udp_echo("udpserv01"),
         udp_echo("udpservselect01"),
         echo("udpservselect01_tcp", "udpservselect01", false),  // its TCP side: tcpserv04's
