@@ -50,20 +50,29 @@ static void update(http::Conn &c, http::Want before, http::Want after)
     }
 }
 
+// Out of descriptors, accept() fails with EMFILE and leaves the client in
+// the listen queue: the listener stays ready, and epoll_wait would report
+// it again at once, for ever (100% CPU, a log line each time).
+// accept_reserve() (lib/accept_reserve.cpp, as bench/designs/serv_epoll
+// does) frees a spare descriptor, accepts that client and closes it at
+// once, so the queue drains and the loop sleeps; it logs once.
+static struct accept_reserve reserve;
+
 // Accept every connection waiting (the listening socket is non-blocking).
 static void accept_clients(int listenfd, const http::Site &site, int timeout)
 {
     for (;;) {
         struct sockaddr_in cliaddr;
         socklen_t clilen = sizeof cliaddr;
-        int connfd = accept4(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int connfd = accept_reserve(&reserve, listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);
         if (connfd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a client gave up before we got to it
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                err_ret("accept error");  // e.g. EMFILE: try again later
-            return;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EMFILE && errno != ENFILE)
+                err_ret("accept error");
+            return;  // EMFILE: that client was turned away (and logged once)
         }
+        Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
         struct epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.fd = connfd;
@@ -113,6 +122,7 @@ int main(int argc, char **argv)
     ev.data.fd = listenfd;
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, listenfd, &ev) < 0)
         err_sys("epoll_ctl error");
+    accept_reserve_init(&reserve);
     print_listening(listenfd);  // once every descriptor of the loop is open
     fprintf(stderr, "httpserv03: serving %s (%s)\n", site.path().c_str(),
             site.kernel_checked() ? "openat2 RESOLVE_BENEATH" : "fallback: openat O_NOFOLLOW per component");

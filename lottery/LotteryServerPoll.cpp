@@ -140,6 +140,11 @@ int main(int argc, char **argv)
                 // Out of descriptors: the connection waits in the listen
                 // queue.  Stop polling the listener (it would report it
                 // again at once, for ever) until a client leaves.
+                // (tcpservpoll01 and bench/designs use accept_reserve()
+                // instead, which accepts and closes the client at once.
+                // Here the waiting client keeps its place and is served
+                // when a descriptor frees, and the way out stays in this
+                // loop's own poll() set, the lesson of this program.)
                 err_ret("accept error");
                 accepting = false;
             } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED &&

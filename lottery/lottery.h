@@ -81,34 +81,46 @@ private:
     int count_ = 0;
 };
 
-// The servers' arguments: [-s SEED] [port].
+// The servers' arguments: [-s SEED] [port], and for LotteryServerFork
+// also [-i SECONDS].
 struct LotteryArgs {
     uint32_t seed;  // -s SEED, or a fresh one from std::random_device
     int port;       // SERV_PORT if none is given; 0: the kernel picks
+    long idle;      // -i SECONDS: a client silent this long is disconnected; 0: never
 };
 
-// Parses argv or exits with "usage: NAME [-s SEED] [port]".
-inline LotteryArgs lottery_server_args(int argc, char **argv, const char *name)
+inline constexpr long kLotteryIdle = 300;  // -i's default: five minutes
+
+// Parses argv or exits with "usage: NAME [-s SEED] [port]" (with
+// `idle_option`, "usage: NAME [-s SEED] [-i SECONDS] [port]").
+inline LotteryArgs lottery_server_args(int argc, char **argv, const char *name, bool idle_option = false)
 {
-    LotteryArgs args{0, SERV_PORT};
-    check_usage(argc, argv, true, ("usage: " + std::string(name) + " [-s SEED] [port]").c_str());
+    LotteryArgs args{0, SERV_PORT, kLotteryIdle};
+    std::string usage = "usage: " + std::string(name) + " [-s SEED]" + (idle_option ? " [-i SECONDS]" : "") + " [port]";
+    check_usage(argc, argv, true, usage.c_str());
     bool seeded = false;
     int i = 1;
-    if (i < argc && strcmp(argv[i], "-s") == 0) {
+    while (i < argc && (strcmp(argv[i], "-s") == 0 || (idle_option && strcmp(argv[i], "-i") == 0))) {
         if (i + 1 >= argc)
-            err_quit("usage: %s [-s SEED] [port]", name);
+            err_quit("%s", usage.c_str());
         char *end = nullptr;
         errno = 0;
-        unsigned long long seed = strtoull(argv[i + 1], &end, 10);
-        if (argv[i + 1][0] == '\0' || argv[i + 1][0] == '-' || *end != '\0' || errno != 0 ||
-            seed > UINT32_MAX)
-            err_quit("bad seed: %s (use a number from 0 to 4294967295)", argv[i + 1]);
-        args.seed = static_cast<uint32_t>(seed);
-        seeded = true;
+        unsigned long long value = strtoull(argv[i + 1], &end, 10);
+        bool bad = argv[i + 1][0] == '\0' || argv[i + 1][0] == '-' || *end != '\0' || errno != 0;
+        if (argv[i][1] == 's') {
+            if (bad || value > UINT32_MAX)
+                err_quit("bad seed: %s (use a number from 0 to 4294967295)", argv[i + 1]);
+            args.seed = static_cast<uint32_t>(value);
+            seeded = true;
+        } else {
+            if (bad || value > 86400)
+                err_quit("bad idle timeout: %s (seconds, from 0 (never) to 86400)", argv[i + 1]);
+            args.idle = static_cast<long>(value);
+        }
         i += 2;
     }
     if (argc - i > 1 || (i < argc && argv[i][0] == '-'))
-        err_quit("usage: %s [-s SEED] [port]", name);
+        err_quit("%s", usage.c_str());
     if (i < argc)
         args.port = Parse_port(argv[i]);
     if (!seeded)

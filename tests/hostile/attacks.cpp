@@ -2,6 +2,7 @@
 // The attacks, one row each: what a hostile or broken client does.  Each
 // returns the connections it keeps open; the harness closes them.
 #include "hostile.hpp"
+#include "udp_socket.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -30,10 +31,6 @@ std::size_t send_for(Client &c, std::string_view bytes, Millis timeout)
     return done;
 }
 
-namespace {
-
-using Held = std::vector<Client>;
-
 std::string garbage(std::size_t n, unsigned seed)
 {
     std::mt19937 rng(seed);
@@ -43,15 +40,42 @@ std::string garbage(std::size_t n, unsigned seed)
     return s;
 }
 
-Held one(int port, std::string_view bytes, bool keep)
+std::vector<Client> one(int port, std::string_view bytes, bool keep)
 {
-    Held held;
+    std::vector<Client> held;
     held.emplace_back(port);
     send_for(held.back(), bytes);
     if (!keep)
         held.clear();  // closed: FIN
     return held;
 }
+
+void send_draining(Client &c, std::string_view bytes, Millis timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t done = 0;
+    char sink[65536];
+    while (done < bytes.size()) {
+        auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()).count();
+        pollfd p{c.fd(), POLLIN | POLLOUT, 0};
+        if (left <= 0 || poll(&p, 1, static_cast<int>(left)) != 1)
+            return;
+        if ((p.revents & POLLIN) && ::recv(c.fd(), sink, sizeof sink, MSG_DONTWAIT) <= 0)
+            return;  // the server closed (or reset): it refused the rest
+        if (!(p.revents & POLLOUT))
+            continue;
+        ssize_t n = ::send(c.fd(), bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1 << 16),
+                           MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno != EINTR && errno != EAGAIN)
+            return;
+        done += n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+}
+
+namespace {
+
+using Held = std::vector<Client>;
+using test::UdpSocket;
 
 Held garbage_sizes(int port, const Server &, const std::string &)
 {
@@ -87,6 +111,16 @@ Held slowloris(int port, const Server &s, const std::string &dir)
 Held long_line(int port, const Server &, const std::string &)
 {
     return one(port, std::string(64 << 10, 'x'), false);  // 64 KiB, no newline, then EOF
+}
+
+// 10 MiB of one line (a newline at the very end), sent as fast as the
+// server takes it while its answers are read: a server must neither grow
+// without bound nor choke.
+Held ten_mib_line(int port, const Server &, const std::string &)
+{
+    Client c(port);
+    send_draining(c, std::string(10 << 20, 'x') + "\n", 5s);
+    return {};
 }
 
 Held nul_bytes(int port, const Server &, const std::string &)
@@ -139,6 +173,53 @@ Held idle(int port, const Server &, const std::string &)
     return held;
 }
 
+// ---- datagrams: nothing is held (there is no connection); the server
+// must answer a correct client afterwards, and keep what it promised.
+
+// 0 B (a valid datagram with no payload) to 65,507 B (the largest over IPv4).
+Held datagram_garbage(int port, const Server &, const std::string &)
+{
+    UdpSocket u;
+    for (std::size_t n : {0, 1, 3, 512, 1472, 8192, 65507})
+        u.send_to(garbage(n, static_cast<unsigned>(n)), port);
+    return {};
+}
+
+// Every prefix of the protocol's messages (truncated), and the message
+// it does not know.
+Held datagram_truncated(int port, const Server &s, const std::string &dir)
+{
+    UdpSocket u;
+    for (const std::string &msg : {s.request(dir), s.large(dir)})
+        for (std::size_t n = 0; n < msg.size() && n < 64; n++)
+            u.send_to(msg.substr(0, n), port);
+    u.send_to(s.unknown(dir), port);
+    return {};
+}
+
+// 40 source ports (40 "clients"), each a correct request and garbage,
+// then gone without reading the answers: what arrives there draws ICMP
+// port unreachable.
+Held datagram_flood(int port, const Server &s, const std::string &dir)
+{
+    std::vector<UdpSocket> ports(40);
+    for (std::size_t i = 0; i < ports.size(); i++) {
+        ports[i].send_to(s.request(dir), port);
+        ports[i].send_to(garbage(100, static_cast<unsigned>(i)), port);
+    }
+    return {};
+}
+
+// A client that asks, hears the first answer and vanishes: the server's
+// next datagrams to it draw ICMP port unreachable.
+Held datagram_vanished(int port, const Server &s, const std::string &dir)
+{
+    UdpSocket u;
+    u.send_to(s.large(dir), port);
+    u.recv(2s);
+    return {};
+}
+
 }  // namespace
 
 const std::vector<Attack> &attacks()
@@ -157,6 +238,11 @@ const std::vector<Attack> &attacks()
         {"IdleConnections", idle},
         // 40 connections held against a limit of 32 descriptors.
         {"OutOfDescriptors", idle, 32},
+        {"Line10MiB", ten_mib_line, 0, Transport::tcp, true},
+        {"DatagramGarbage0BTo64KiB", datagram_garbage, 0, Transport::udp},
+        {"DatagramTruncatedOrUnknown", datagram_truncated, 0, Transport::udp},
+        {"DatagramFloodFromManyPorts", datagram_flood, 0, Transport::udp},
+        {"DatagramFromVanishedClient", datagram_vanished, 0, Transport::udp},
     };
     return table;
 }

@@ -4,10 +4,13 @@
 // LotteryServerPoll is one process, and its clients share one draw.
 #include "lottery_testing.hpp"
 
+#include <gmock/gmock.h>
+
 #include <fcntl.h>
 #include <poll.h>
 
 #include <map>
+#include <thread>
 
 using namespace lottery_testing;
 
@@ -98,6 +101,49 @@ TEST(LotteryConcurrent, ForkServerSeedRepeatsTheRun)
     };
     auto first = run();
     EXPECT_EQ(run(), first);
+}
+
+// -i 1: a client silent for a second is disconnected and its child ends,
+// with a line saying so; a client that keeps talking stays; the default
+// (300 s) is in the usage line's README and leaves a quiet client alone.
+TEST(LotteryConcurrent, ForkServerDisconnectsIdleClients)
+{
+    auto [server, port] = start_server("LotteryServerFork", {"-s", "5", "-i", "1"});
+    Client idle(port), busy(port);
+    ASSERT_TRUE(idle.connected() && busy.connected());
+    EXPECT_EQ(ask(idle, kList), "numbers: 0 0 0 0 0 0");
+    EXPECT_EQ(ask(busy, kList), "numbers: 0 0 0 0 0 0");
+    for (int i = 0; i < 6; i++) {  // 1.5 s of a command every 250 ms
+        std::this_thread::sleep_for(250ms);  // the pace of a client that is not idle
+        EXPECT_EQ(ask(busy, kList), "numbers: 0 0 0 0 0 0") << "after " << (i + 1) * 250 << " ms";
+    }
+    EXPECT_TRUE(idle.closed_by_peer(5s)) << "the idle client is still connected";
+    auto line = server.wait_for_line(std::regex("idle for 1 s: disconnected"), 5s);
+    ASSERT_TRUE(line.has_value()) << server.stdout_seen();
+    EXPECT_THAT(*line, ::testing::StartsWith("127.0.0.1:"));
+    EXPECT_EQ(ask(busy, kList), "numbers: 0 0 0 0 0 0");
+    EXPECT_TRUE(no_zombies(server));
+
+    // Without -i, a quiet client is kept (five minutes): still served after 1.5 s.
+    auto [patient, port2] = start_server("LotteryServerFork", {"-s", "5"});
+    Client quiet(port2);
+    std::this_thread::sleep_for(1500ms);  // longer than the -i 1 above
+    EXPECT_EQ(ask(quiet, kList), "numbers: 0 0 0 0 0 0");
+}
+
+// A bad -i is refused with its reason; -i 0 means never.
+TEST(LotteryConcurrent, ForkServerIdleTimeoutArguments)
+{
+    auto bad = Process::run("LotteryServerFork", {"-i", "soon", "0"});
+    EXPECT_EQ(bad.wait().code, 1);
+    EXPECT_EQ(bad.stderr_text(), "bad idle timeout: soon (seconds, from 0 (never) to 86400)\n");
+    auto help = Process::run("LotteryServerFork", {"--help"});
+    EXPECT_EQ(help.read_rest(), "usage: LotteryServerFork [-s SEED] [-i SECONDS] [port]\n");
+    auto never = start_server("LotteryServerFork", {"-i", "0"});
+    EXPECT_NE(never.port, 0);
+    auto poll_bad = Process::run("LotteryServerPoll", {"-i", "1", "0"});  // the fork server's alone
+    EXPECT_EQ(poll_bad.wait().code, 1);
+    EXPECT_EQ(poll_bad.stderr_text(), "usage: LotteryServerPoll [-s SEED] [port]\n");
 }
 
 // ------------------------------------------------------------ poll server
