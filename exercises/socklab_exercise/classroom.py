@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import definition, feedback, generate, grade, intake
+from . import definition, feedback, generate, grade, intake, runner
 
 
 @dataclass
@@ -108,6 +108,9 @@ class Grader:
     def grade_one(self, path, name):
         sub = intake.Submission(name, path)
         result = Result(sub)
+        if runner.stopping():  # SIGTERM: the rest is not graded
+            result.error = "grading stopped"
+            return result
         work = os.path.join(self.workarea, "submissions", name)
         sub.src = os.path.join(work, "src")
         try:
@@ -131,7 +134,7 @@ class Grader:
     def finish(self, result):
         if result.checks:
             result.points, result.total = grade.score(result.checks)
-        if self.feedback_dir:
+        if self.feedback_dir and not runner.stopping():  # a half-graded one says nothing true
             feedback.write(self.feedback_dir, result.sub, result)
         return result
 
