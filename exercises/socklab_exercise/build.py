@@ -40,7 +40,7 @@ from .sandbox import INSIDE, base_env
 SRC, BUILD = f"{INSIDE}/src", f"{INSIDE}/build"
 BUILDSTEP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "buildstep.py")
 FAST = "fast.json"  # in a configured tree: the plan's version and its precompiled headers
-FAST_VERSION = 2    # part of the configured tree's key: a new layout configures anew
+FAST_VERSION = 3    # part of the configured tree's key: a new layout configures anew
 
 
 @dataclass
@@ -146,12 +146,16 @@ class Builder:
         pchs = []
         gnu = compiler_id(os.path.join(work, "build")) == "GNU"  # clang reads no .gch on #include
         kit_root = self.kit.get("CMAKE_HOME_DIRECTORY", "")
-        for p in d.programs if gnu else []:
-            header = plan.first_include(_read(os.path.join(kit_root, p.sources[0])) or "")
-            objects = commands.get(p.name, {}).get("objects", [])
-            if not header or not objects or any(g["header"] == header for g in pchs):
+        # Each source's first include, the programs' own before the helpers'
+        # (one NAME.gch per name: the first options seen make it).
+        sources = {f"{SRC}/{os.path.basename(rel)}": rel for rel in d.files()}
+        objects = [o for p in d.programs for o in commands.get(p.name, {}).get("objects", [])]
+        objects += [o for name, t in commands.items() if name not in {p.name for p in d.programs}
+                    for o in t["objects"]]
+        for argv, source in objects if gnu else []:
+            header = plan.first_include(_read(os.path.join(kit_root, sources.get(source, ""))) or "")
+            if not header or any(g["header"] == header for g in pchs):
                 continue
-            argv = objects[0][0]
             from_kit = header not in given
             path = f"{SRC}/{header}"
             if from_kit:

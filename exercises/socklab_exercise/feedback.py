@@ -72,6 +72,8 @@ def hints(check):
     # The kit's checks say it in their own notes too ("printed part of an answer").
     if re.search(r"\bpart of an? (answer|reply|line)|in pieces|cut short|short read", text, re.I):
         found.add("short-read")
+    if re.search(r"keeps its copy of connfd", text):
+        found.add("no-close")
     if re.search(r"never bound", text):
         found.add("no-bind")
     if re.search(r"\bCRLF\b", text):

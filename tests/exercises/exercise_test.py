@@ -151,6 +151,63 @@ BROKEN = {
                       "ClientEndsAtTheEndOfItsInput"],
         },
     },
+    "http": {
+        # No SIGCHLD handler: every child that ends stays a zombie.
+        "no-sigchld-handler": {
+            "with": {"d": "// (no SIGCHLD handler)\n"},
+            "fails": ["ChildrenAreReapedNoZombies"],
+        },
+        # The child keeps the listening socket: the port outlives the server.
+        "child-keeps-listenfd": {
+            "with": {"g": "// (the child keeps listenfd)\n"},
+            "fails": ["TheChildDoesNotKeepTheListeningSocket"],
+        },
+        # The parent keeps connfd: a descriptor leaks per client.
+        "parent-keeps-connfd": {
+            "with": {"h": "// (the parent keeps its copy of connfd)\n"},
+            "fails": ["TheParentClosesEachConnection"],
+        },
+        # The status line ends with a bare LF: no client reads the answer.
+        "status-line-bare-lf": {
+            "with": {"l": "head += std::to_string(r.status) + \" \" + reason_phrase(r.status) + \"\\n\";\n"},
+            "fails": ["GetOfAFileAnswers200WithItsBytesAndLength", "EveryLineOfTheHeadEndsWithCrlf",
+                      "TheRequestLineIsReadAsMethodTargetAndVersion", "MissingFileAnswers404AndTheServerGoesOn",
+                      "ALargeFileComesWhole", "AnIdleClientDoesNotHoldUpTheNext", "TheParentClosesEachConnection",
+                      "ChildrenAreReapedNoZombies"],
+        },
+    },
+    "tinyinetd": {
+        # No dup2(): the server reads and writes tinyinetd's own stdin and
+        # stdout, never the connection.
+        "no-dup2": {
+            "with": {"b": "// (no dup2)\n"},
+            "fails": ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
+                      "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
+                      "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies"],
+        },
+        # The parent keeps connfd: the server's exit sends no FIN.
+        "parent-keeps-connfd": {
+            "with": {"g": "// (tinyinetd keeps its copy of connfd)\n"},
+            "fails": ["TheClientSeesTheEndWhenTheServerExits"],
+        },
+        "no-sigchld-handler": {
+            "with": {"h": "// (no SIGCHLD handler)\n"},
+            "fails": ["EndedServersAreReapedNoZombies"],
+        },
+        # A forking built-in's child keeps every listening socket.
+        "child-keeps-listening-sockets": {
+            "with": {"a": "// (the child keeps the other sockets)\n"},
+            "fails": ["AForkedChildDoesNotKeepTheListeningSockets"],
+        },
+        # maxfd never raised: pselect(0, ...) watches nothing.
+        "maxfd-not-set": {
+            "with": {"j": "// (maxfd not updated)\n"},
+            "fails": ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
+                      "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
+                      "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies",
+                      "AForkedChildDoesNotKeepTheListeningSockets"],
+        },
+    },
     "lottery": {
         "bind-listen-swapped": {
             "swap": [("b", "c")],
