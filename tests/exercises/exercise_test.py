@@ -154,21 +154,25 @@ BROKEN = {
     "http": {
         # No SIGCHLD handler: every child that ends stays a zombie.
         "no-sigchld-handler": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
             "with": {"d": "// (no SIGCHLD handler)\n"},
             "fails": ["ChildrenAreReapedNoZombies"],
         },
         # The child keeps the listening socket: the port outlives the server.
         "child-keeps-listenfd": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
             "with": {"g": "// (the child keeps listenfd)\n"},
             "fails": ["TheChildDoesNotKeepTheListeningSocket"],
         },
         # The parent keeps connfd: a descriptor leaks per client.
         "parent-keeps-connfd": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
             "with": {"h": "// (the parent keeps its copy of connfd)\n"},
             "fails": ["TheParentClosesEachConnection"],
         },
         # The status line ends with a bare LF: no client reads the answer.
         "status-line-bare-lf": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
             "with": {"l": "head += std::to_string(r.status) + \" \" + reason_phrase(r.status) + \"\\n\";\n"},
             "fails": ["GetOfAFileAnswers200WithItsBytesAndLength", "EveryLineOfTheHeadEndsWithCrlf",
                       "TheRequestLineIsReadAsMethodTargetAndVersion", "MissingFileAnswers404AndTheServerGoesOn",
@@ -532,6 +536,8 @@ def main():
             step_broken(a.exercise, a.step.split(":", 1)[1], a.work, a.kit_build)
         elif a.step == "list-broken":
             print(";".join(BROKEN.get(a.exercise, {})))
+        elif a.step == "list-large":  # the broken fills slow enough for the `large` label
+            print(";".join(f"broken:{n}" for n, spec in BROKEN.get(a.exercise, {}).items() if spec.get("large")))
         else:
             raise AssertionError(f"unknown step {a.step}")
     except AssertionError as e:
