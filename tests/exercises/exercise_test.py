@@ -35,6 +35,11 @@ TOOL = os.path.join(KIT, "exercises", "socklab-exercise")
 # Where each exercise is defined, when not in exercises/labs/.
 DEFINITIONS = {"sample": os.path.join(HERE, "sample.exercise")}
 
+# TinyinetdLab's checks that need a connection served through exec.
+TINYINETD_SERVING = ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
+                     "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
+                     "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies"]
+
 # Broken fills: the code a student might write, and the checks it must fail.
 # Everything not listed must still pass: a check that fails for a blank it
 # does not test is as wrong as one that passes a broken program.
@@ -185,9 +190,7 @@ BROKEN = {
         # stdout, never the connection.
         "no-dup2": {
             "with": {"b": "// (no dup2)\n"},
-            "fails": ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
-                      "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
-                      "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies"],
+            "fails": TINYINETD_SERVING,
         },
         # The parent keeps connfd: the server's exit sends no FIN.
         "parent-keeps-connfd": {
@@ -206,10 +209,7 @@ BROKEN = {
         # maxfd never raised: pselect(0, ...) watches nothing.
         "maxfd-not-set": {
             "with": {"j": "// (maxfd not updated)\n"},
-            "fails": ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
-                      "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
-                      "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies",
-                      "AForkedChildDoesNotKeepTheListeningSockets"],
+            "fails": TINYINETD_SERVING + ["AForkedChildDoesNotKeepTheListeningSockets"],
         },
     },
     "lottery": {

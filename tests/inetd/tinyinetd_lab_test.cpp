@@ -25,22 +25,27 @@ std::string daytime_line()
     return line("stream tcp nowait " + me() + " " + server("daytimeinetd") + " daytimeinetd");
 }
 
+// tinyinetd on conf, its log received, each of its `services` listening.
+struct Running {
+    Running(const std::string &conf, std::size_t services) : inetd(conf, log), port(inetd.wait_for_services(services)) {}
+    SyslogReceiver log;
+    Tinyinetd inetd;
+    std::map<int, int> port;  // by CONF line
+};
+
 }  // namespace
 
 TEST(TinyinetdLab, AnnouncesThePortOfEachService)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(echo_line() + daytime_line(), log);
-    EXPECT_EQ(inetd.wait_for_services(2).size(), 2u);
+    Running r(echo_line() + daytime_line(), 2);
+    EXPECT_EQ(r.port.size(), 2u);
 }
 
 TEST(TinyinetdLab, TheExecdServerReadsAndWritesTheConnection)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(echo_line(), log);
-    auto port = inetd.wait_for_services(1);
-    ASSERT_EQ(port.size(), 1u);
-    Client c(port[1]);
+    Running r(echo_line(), 1);
+    ASSERT_EQ(r.port.size(), 1u);
+    Client c(r.port[1]);
     ASSERT_TRUE(c.connected());
     ASSERT_TRUE(c.send("line one\nline two\n"));
     EXPECT_EQ(c.recv_line(3s), "line one") << "echoinetd reads descriptor 0 and writes 1: dup2() the connection onto them";
@@ -49,22 +54,18 @@ TEST(TinyinetdLab, TheExecdServerReadsAndWritesTheConnection)
 
 TEST(TinyinetdLab, AnExternalDaytimeServerAnswersOnStdout)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(daytime_line(), log);
-    auto port = inetd.wait_for_services(1);
-    ASSERT_EQ(port.size(), 1u);
-    Client c(port[1]);
+    Running r(daytime_line(), 1);
+    ASSERT_EQ(r.port.size(), 1u);
+    Client c(r.port[1]);
     std::string got = c.recv_all(3s);
     EXPECT_TRUE(std::regex_match(got, std::regex(kDaytimeLine))) << "got " << testing::PrintToString(got);
 }
 
 TEST(TinyinetdLab, TheClientSeesTheEndWhenTheServerExits)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(echo_line(), log);
-    auto port = inetd.wait_for_services(1);
-    ASSERT_EQ(port.size(), 1u);
-    Client c(port[1]);
+    Running r(echo_line(), 1);
+    ASSERT_EQ(r.port.size(), 1u);
+    Client c(r.port[1]);
     ASSERT_TRUE(c.send("bye\n"));
     EXPECT_EQ(c.recv_line(3s), "bye");
     c.shutdown_write();  // echoinetd exits at its EOF
@@ -74,11 +75,9 @@ TEST(TinyinetdLab, TheClientSeesTheEndWhenTheServerExits)
 
 TEST(TinyinetdLab, TwoClientsAreServedAtOnce)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(echo_line(), log);
-    auto port = inetd.wait_for_services(1);
-    ASSERT_EQ(port.size(), 1u);
-    Client a(port[1]), b(port[1]);
+    Running r(echo_line(), 1);
+    ASSERT_EQ(r.port.size(), 1u);
+    Client a(r.port[1]), b(r.port[1]);
     ASSERT_TRUE(a.send("from a\n"));
     ASSERT_TRUE(b.send("from b\n"));
     EXPECT_EQ(b.recv_line(3s), "from b") << "the second client waited for the first: a process per connection";
@@ -87,13 +86,11 @@ TEST(TinyinetdLab, TwoClientsAreServedAtOnce)
 
 TEST(TinyinetdLab, TheSelectLoopServesEveryService)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(daytime_line() + echo_line() + line("stream tcp nowait nobody internal daytime"), log);
-    auto port = inetd.wait_for_services(3);
-    ASSERT_EQ(port.size(), 3u);
+    Running r(daytime_line() + echo_line() + line("stream tcp nowait nobody internal daytime"), 3);
+    ASSERT_EQ(r.port.size(), 3u);
     for (int round = 0; round < 2; round++)
         for (int l : {3, 1, 2}) {  // not in the order the sockets were opened
-            Client c(port[l]);
+            Client c(r.port[l]);
             ASSERT_TRUE(c.connected());
             if (l == 2) {
                 ASSERT_TRUE(c.send("echo?\n"));
@@ -107,35 +104,30 @@ TEST(TinyinetdLab, TheSelectLoopServesEveryService)
 
 TEST(TinyinetdLab, EndedServersAreReapedNoZombies)
 {
-    SyslogReceiver log;
-    Tinyinetd inetd(daytime_line(), log);
-    auto port = inetd.wait_for_services(1);
-    ASSERT_EQ(port.size(), 1u);
+    Running r(daytime_line(), 1);
+    ASSERT_EQ(r.port.size(), 1u);
     for (int i = 0; i < 5; i++) {
-        Client c(port[1]);
+        Client c(r.port[1]);
         EXPECT_FALSE(c.recv_all(3s).empty());
     }
     int zombies = 0;
-    EXPECT_TRUE(eventually([&] { return (zombies = inetd.process().zombie_children()) == 0; }, 3s))
+    EXPECT_TRUE(eventually([&] { return (zombies = r.inetd.process().zombie_children()) == 0; }, 3s))
         << zombies << " zombie children after 5 clients: no SIGCHLD handler reaps them?";
 }
 
 TEST(TinyinetdLab, AForkedChildDoesNotKeepTheListeningSockets)
 {
-    SyslogReceiver log;
     // The built-in echo forks and serves in the child, with no exec: only
     // an explicit close() keeps the other sockets from the child.
-    Tinyinetd inetd(line("stream tcp nowait nobody internal echo") + line("stream tcp nowait nobody internal daytime"),
-                    log);
-    auto port = inetd.wait_for_services(2);
-    ASSERT_EQ(port.size(), 2u);
-    Client held(port[1]);
+    Running r(line("stream tcp nowait nobody internal echo") + line("stream tcp nowait nobody internal daytime"), 2);
+    ASSERT_EQ(r.port.size(), 2u);
+    Client held(r.port[1]);
     ASSERT_TRUE(held.send("x\n"));
     ASSERT_EQ(held.recv_line(3s), "x");  // its child is serving it now
-    inetd.process().kill(SIGKILL);       // tinyinetd only, not the child
-    inetd.process().wait(3s);
+    r.inetd.process().kill(SIGKILL);     // tinyinetd only, not the child
+    r.inetd.process().wait(3s);
     for (int l : {1, 2}) {
-        Client late(port[l], "127.0.0.1", 2s);
+        Client late(r.port[l], "127.0.0.1", 2s);
         EXPECT_FALSE(late.connected()) << "tinyinetd is gone, yet line " << l
                                        << "'s port still takes connections: the child holds the listening socket";
     }
