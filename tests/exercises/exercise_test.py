@@ -36,7 +36,7 @@ TOOL = os.path.join(KIT, "exercises", "socklab-exercise")
 DEFINITIONS = {"sample": os.path.join(HERE, "sample.exercise")}
 
 # TinyinetdLab's checks that need a connection served through exec.
-TINYINETD_SERVING = ["TheExecdServerReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
+TINYINETD_SERVING = ["TheServerItExecsReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
                      "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
                      "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies"]
 

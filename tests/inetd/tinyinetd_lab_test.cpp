@@ -41,7 +41,7 @@ TEST(TinyinetdLab, AnnouncesThePortOfEachService)
     EXPECT_EQ(r.port.size(), 2u);
 }
 
-TEST(TinyinetdLab, TheExecdServerReadsAndWritesTheConnection)
+TEST(TinyinetdLab, TheServerItExecsReadsAndWritesTheConnection)
 {
     Running r(echo_line(), 1);
     ASSERT_EQ(r.port.size(), 1u);
