@@ -182,7 +182,7 @@ BROKEN = {
             "fails": ["GetOfAFileAnswers200WithItsBytesAndLength", "EveryLineOfTheHeadEndsWithCrlf",
                       "TheRequestLineIsReadAsMethodTargetAndVersion", "MissingFileAnswers404AndTheServerGoesOn",
                       "ALargeFileComesWhole", "AnIdleClientDoesNotHoldUpTheNext", "TheParentClosesEachConnection",
-                      "ChildrenAreReapedNoZombies"],
+                      "ChildrenAreReapedNoZombies", "TheChildDoesNotKeepTheListeningSocket"],
         },
     },
     "tinyinetd": {
