@@ -5,6 +5,7 @@
 // program, so a failure names the program at fault; the messages say what
 // a typical mistake looks like from outside (a port with its bytes
 // swapped, a server that was never bound, a reply sent to the wrong peer).
+#include "port_note.hpp"
 #include "udp_socket.hpp"
 
 #include <gmock/gmock.h>
@@ -15,8 +16,6 @@ using ::testing::HasSubstr;
 
 namespace {
 
-int swapped(int port) { return ((port & 0xff) << 8) | (port >> 8); }
-
 // A UDP port free right now, whose bytes swapped are another port: so a
 // program that forgets htons() goes visibly to the wrong one.
 int free_port()
@@ -24,20 +23,10 @@ int free_port()
     for (int i = 0; i < 20; i++) {
         UdpSocket probe;
         int p = probe.port();
-        if (p != 0 && swapped(p) != p)
+        if (p != 0 && swapped_port(p) != p)
             return p;
     }
     return 0;
-}
-
-std::string port_note(int expected, int got)
-{
-    if (got == 0)
-        return "the server reports port 0: its socket was never bound (no bind()?)";
-    if (got == swapped(expected))
-        return "port " + std::to_string(got) + " is port " + std::to_string(expected) +
-               " with its bytes swapped (htons() missing?)";
-    return "";
 }
 
 struct Server {
@@ -136,7 +125,7 @@ TEST(UdpEchoLab, ClientSendsEachLineAsOneDatagramToThePortGiven)
     ASSERT_TRUE(client.write_stdin("first line\n"));
     auto d = server.recv(3s);
     ASSERT_TRUE(d) << "nothing arrived on port " << server.port() << " (sent to port "
-                   << swapped(server.port()) << ", its bytes swapped: htons() missing?)";
+                   << swapped_port(server.port()) << ", its bytes swapped: htons() missing?)";
     EXPECT_EQ(d->bytes, "first line\n");
     ASSERT_TRUE(server.reply(*d, "first line\n"));
     EXPECT_EQ(client.read_line(), "first line");

@@ -4,28 +4,13 @@
 // own UDPFTClient as its client: the socket is bound to the port given,
 // files come and go byte-exact, each reply reaches the client that asked.
 #include "udpft_support.hpp"
+#include "port_note.hpp"
 #include "udp_socket.hpp"
 
 #include <gmock/gmock.h>
 
 using namespace socklab::test;
 using ::testing::HasSubstr;
-
-namespace {
-
-int swapped(int port) { return ((port & 0xff) << 8) | (port >> 8); }
-
-std::string port_note(int expected, int got)
-{
-    if (got == 0)
-        return "the server reports port 0: its socket was never bound (no bind()?)";
-    if (got == swapped(expected))
-        return "port " + std::to_string(got) + " is port " + std::to_string(expected) +
-               " with its bytes swapped (htons() missing?)";
-    return "";
-}
-
-}  // namespace
 
 TEST(UdpftLab, ServerPrintsThePortItIsBoundTo)
 {
@@ -36,7 +21,7 @@ TEST(UdpftLab, ServerPrintsThePortItIsBoundTo)
 TEST(UdpftLab, ServerBindsThePortItIsGiven)
 {
     int port = 0;
-    for (int i = 0; i < 20 && (port == 0 || swapped(port) == port); i++)
+    for (int i = 0; i < 20 && (port == 0 || swapped_port(port) == port); i++)
         port = UdpSocket().port();  // free a moment ago
     TempDir dir;
     Process p = Process::run("UDPFTServer", {"-d", dir.path(), std::to_string(port)});
