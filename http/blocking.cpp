@@ -53,8 +53,10 @@ bool send_response(int fd, const Response &r, std::uint64_t &body_sent)
     bool file_follows = r.send_body && r.file;
     if (r.send_body && !r.file)
         out += r.body;
+    //@blank-begin (i) send(): the head (and a generated body), MSG_MORE if a file follows; false if it fails
     if (send(fd, out.data(), out.size(), file_follows ? MSG_MORE : 0) != static_cast<ssize_t>(out.size()))
         return false;  // (a blocking send() sends it all, or fails)
+    //@blank-end
     if (!file_follows) {
         body_sent = r.send_body ? r.body.size() : 0;
         return true;
@@ -62,12 +64,14 @@ bool send_response(int fd, const Response &r, std::uint64_t &body_sent)
     off_t offset = 0;
     while (static_cast<std::uint64_t>(offset) < r.file_size) {
         std::uint64_t left = r.file_size - static_cast<std::uint64_t>(offset);
+        //@blank-begin (j) sendfile(): the file from offset on, as much as the socket takes; false if it fails
         ssize_t n = sendfile(fd, r.file.get(), &offset, left < (1u << 30) ? left : (1u << 30));
         if (n < 0 && errno == EINTR)
             continue;
         body_sent = static_cast<std::uint64_t>(offset);
         if (n <= 0)
             return false;  // EPIPE/ECONNRESET, EAGAIN after SO_SNDTIMEO, or the file shrank
+        //@blank-end
     }
     return true;
 }

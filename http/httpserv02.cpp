@@ -28,38 +28,39 @@ int main(int argc, char **argv)
     http::ServerArgs args = http::parse_args(argc, argv, "usage: httpserv02 [-d DIR] [-t SECONDS] [port]");
     http::Site site = http::open_site("httpserv02", args, true);  // true: HTTP/1.1, keep-alive
 
-    listenfd = Socket(AF_INET, SOCK_STREAM, 0);
+    listenfd = Socket(AF_INET, SOCK_STREAM, 0);                     //@blank (a) socket(): an IPv4 TCP socket
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(args.port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
-    Listen(listenfd, LISTENQ);
+    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind(): the address above
+    Listen(listenfd, LISTENQ);                                      //@blank (c) listen()
     print_listening(listenfd);
     fprintf(stderr, "httpserv02: serving %s (%s)\n", site.path().c_str(),
             site.kernel_checked() ? "openat2 RESOLVE_BENEATH" : "fallback: openat O_NOFOLLOW per component");
 
     sigchld_quiet(1);                   // the request log is the record
-    Signal(SIGCHLD, sig_chld_waitpid);  // reap every child: no zombies
+    Signal(SIGCHLD, sig_chld_waitpid);  // reap every child: no zombies  //@blank (d) the SIGCHLD handler (sigchld.h)
     Signal(SIGPIPE, SIG_IGN);           // a client gone mid-answer: EPIPE, not death
 
     for (;;) {
         clilen = sizeof cliaddr;
-        connfd = accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);
+        connfd = accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (e) accept(): the next client, and its address
         if (connfd < 0) {
             if (errno != EINTR && errno != ECONNABORTED)
                 err_ret("accept error");  // e.g. EMFILE: keep serving the others
             continue;  // EINTR: SIGCHLD arrived while we waited
         }
-        if ((childpid = fork()) == 0) {
-            Close(listenfd);  // the child serves one connection and never accepts
+        childpid = fork();                                          //@blank (f) fork(): a process for this client
+        if (childpid == 0) {
+            Close(listenfd);  // the child serves one connection and never accepts  //@blank (g) close(): what the child does not need
             http::serve_connection(connfd, site, reinterpret_cast<SA *>(&cliaddr), clilen, args.timeout);
             Close(connfd);
             exit(0);
         }
         if (childpid < 0)  // out of processes: turn this client away, keep serving
             err_ret("httpserv02: fork error");
-        Close(connfd);  // the parent's copy: the child has its own
+        Close(connfd);  // the parent's copy: the child has its own  //@blank (h) close(): what the parent does not need
     }
 }

@@ -72,6 +72,7 @@ std::optional<std::pair<std::string_view, std::size_t>> next_line(std::string_vi
 // "GET /path HTTP/1.1": fills method, target, version, path and query.
 ParseResult parse_request_line(ParseResult r, std::string_view line)
 {
+    //@blank-begin (k) the request line's three words, split at its two spaces (400 if there are not three)
     std::size_t sp1 = line.find(' ');
     std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
@@ -79,6 +80,7 @@ ParseResult parse_request_line(ParseResult r, std::string_view line)
     r.req.method = line.substr(0, sp1);
     r.req.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     r.req.version = line.substr(sp2 + 1);
+    //@blank-end
     if (!is_token(r.req.method) || r.req.target.empty())
         return fail(std::move(r), 400, "the request line is not METHOD TARGET VERSION");
     for (unsigned char c : r.req.target)

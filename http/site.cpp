@@ -65,14 +65,14 @@ std::string http_date()
 void finish(Response &r, const char *type, bool persistent, std::string_view extra = "")
 {
     std::string head = persistent ? "HTTP/1.1 " : "HTTP/1.0 ";
-    head += std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";
+    head += std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";  //@blank (l) the status line's code and reason, and its end
     head += "Date: " + http_date() + "\r\n";
     head += "Server: socklab\r\n";
     head += std::string("Content-Type: ") + type + "\r\n";
     head += "Content-Length: " + std::to_string(r.body_size()) + "\r\n";
     head += extra;
     head += r.keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-    head += "\r\n";
+    head += "\r\n";                                 //@blank (m) the end of the head
     r.head = std::move(head);
 }
 
@@ -200,7 +200,7 @@ Response Site::serve_path(const Request &req, bool keep) const
     unp::Fd fd(open_beneath(rel.empty() ? "." : rel));
     if (!fd) {
         if (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG)
-            return error(404, "Not found.", keep);
+            return error(404, "Not found.", keep);          //@blank (n) no such file: the answer
         if (errno == EXDEV || errno == ELOOP)
             return error(403, "That path leads out of the served directory (or through a symbolic link).", keep);
         if (errno == EACCES || errno == EPERM || errno == ENXIO || errno == ENODEV)

@@ -158,7 +158,7 @@ void become_user(const ServiceConf &c)
     const ServiceConf &c = s.conf;
     for (const auto &other : services)  // a built-in never execs: close-on-exec alone would leave them open
         if (other->fd >= 0 && other->fd != fd)
-            close(other->fd);
+            close(other->fd);                     //@blank (a) close(): another service's socket
     sigprocmask(SIG_SETMASK, &original_mask, nullptr);  // the server gets the signals tinyinetd blocks
     signal(SIGHUP, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
@@ -170,23 +170,28 @@ void become_user(const ServiceConf &c)
     saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     if (c.wait)  // the lent socket: a server expects blocking reads
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    //@blank-begin (b) dup2(): the connection becomes descriptors 0, 1 and 2
     for (int target = 0; target <= 2; target++)  // the connection becomes stdin, stdout and stderr
         if (fd != target)
             dup2(fd, target);               // (dup2 clears close-on-exec on the copies)
+    //@blank-end
+    //@blank-begin (c) close(): the original, now that 0, 1 and 2 are copies (unless it is one of them)
     if (fd > 2)
         close(fd);
+    //@blank-end
     std::vector<char *> argv;
     for (const auto &a : c.argv)
         argv.push_back(const_cast<char *>(a.c_str()));
     argv.push_back(nullptr);
-    execv(c.server.c_str(), argv.data());
+    execv(c.server.c_str(), argv.data());       //@blank (d) execv(): the service's server, with its argv
     exec_failed(c);
 }
 
 // fork, and run the server in the child; the child's pid, or -1.
 pid_t spawn(const Services &services, const Service &s, int fd)
 {
-    pid_t pid = fork();
+    pid_t pid;
+    pid = fork();                                  //@blank (e) fork(): a process for the server
     if (pid < 0)
         err_ret("%s: fork error", s.conf.label().c_str());
     else if (pid == 0)
@@ -246,14 +251,15 @@ void serve(const Services &services, Service &s)
         if (s.lent_to < 0)
             s.lent_to = 0;
     } else {
-        int connfd = accept(s.fd, nullptr, nullptr);
+        int connfd;
+        connfd = accept(s.fd, nullptr, nullptr);  //@blank (f) accept(): the client's connection
         if (connfd < 0)
             return;  // EAGAIN, ECONNABORTED: the client left before we got to it
         if (s.conf.internal != nullptr && !s.conf.internal->forks)
             s.conf.internal->stream(connfd);  // daytime, time: one write, no fork
         else
             spawn(services, s, connfd);
-        close(connfd);  // the child has its own copy
+        close(connfd);  // the child has its own copy  //@blank (g) close(): what tinyinetd does not need
     }
 }
 
@@ -393,7 +399,7 @@ int main(int argc, char **argv)
     Sigaddset(&blocked, SIGCHLD);
     Sigaddset(&blocked, SIGHUP);
     Sigprocmask(SIG_BLOCK, &blocked, &original_mask);
-    Signal(SIGCHLD, sig_chld);
+    Signal(SIGCHLD, sig_chld);                  //@blank (h) the SIGCHLD handler
     Signal(SIGHUP, sig_hup);
 
     Services services;
@@ -406,11 +412,12 @@ int main(int argc, char **argv)
         int maxfd = -1;
         for (const auto &s : services)
             if (s->fd >= 0 && s->lent_to == 0) {  // a lent socket is its server's until it exits
-                FD_SET(s->fd, &rset);
-                maxfd = std::max(maxfd, s->fd);
+                FD_SET(s->fd, &rset);                       //@blank (i) FD_SET(): this service's socket into the set
+                maxfd = std::max(maxfd, s->fd);             //@blank (j) the highest descriptor in the set
             }
         struct timespec ts;
-        int nready = pselect(maxfd + 1, &rset, nullptr, nullptr, until_next_resume(services, ts), &original_mask);
+        int nready;
+        nready = pselect(maxfd + 1, &rset, nullptr, nullptr, until_next_resume(services, ts), &original_mask);  //@blank (k) pselect()
         if (nready < 0 && errno != EINTR)
             err_sys("pselect error");
 
@@ -424,9 +431,11 @@ int main(int argc, char **argv)
             load(services);
             continue;  // rset describes the old set of sockets
         }
+        //@blank-begin (l) serve each service whose socket is ready (FD_ISSET)
         for (auto &s : services)
             if (nready > 0 && s->fd >= 0 && FD_ISSET(s->fd, &rset))
                 serve(services, *s);
+        //@blank-end
         resume_paused(services);
     }
 }

@@ -32,7 +32,8 @@ void dg_cli(FILE *fp, int sockfd, const SA *pservaddr, socklen_t servlen)
     char sendline[MAXLINE], recvline[MAXLINE];
     size_t n;
     while ((n = dg_read_line(fp, sendline, sizeof sendline)) > 0) {
-        Sendto(sockfd, sendline, n, 0, pservaddr, servlen);
+        Sendto(sockfd, sendline, n, 0, pservaddr, servlen);  //@blank (i) sendto(): the line, one datagram, to the server
+        //@blank-begin (j) recvfrom(): the reply (MSG_TRUNC: its real length), and print it
         // MSG_TRUNC: Linux then returns the datagram's real length, even
         // when only sizeof recvline bytes of it fit; the rest is lost.
         ssize_t got = Recvfrom(sockfd, recvline, sizeof recvline, MSG_TRUNC, nullptr, nullptr);
@@ -42,6 +43,7 @@ void dg_cli(FILE *fp, int sockfd, const SA *pservaddr, socklen_t servlen)
         fflush(stdout);
         if (kept < static_cast<size_t>(got))
             err_msg("dg_cli: reply of %zd bytes cut to %zu (MSG_TRUNC): the rest is lost", got, kept);
+        //@blank-end
     }
 }
 

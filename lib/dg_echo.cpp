@@ -12,6 +12,7 @@ void dg_echo(int sockfd, SA *pcliaddr, socklen_t clilen)
     // size no datagram is cut (the book's MAXLINE would cut at 4096).
     static char mesg[65536];
     for (;;) {
+        //@blank-begin (e) recvfrom(): a datagram and its sender's address; sendto(): the same bytes back to that sender
         socklen_t len = clilen;
         ssize_t n = recvfrom(sockfd, mesg, sizeof mesg, 0, pcliaddr, &len);
         if (n < 0) {
@@ -23,6 +24,7 @@ void dg_echo(int sockfd, SA *pcliaddr, socklen_t clilen)
         // concerns that client alone: report it and serve the next.
         if (sendto(sockfd, mesg, static_cast<size_t>(n), 0, pcliaddr, len) != n)
             err_ret("sendto error to %s", Sock_ntop(pcliaddr, len));
+        //@blank-end
     }
 }
 

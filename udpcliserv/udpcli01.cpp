@@ -23,10 +23,10 @@ int main(int argc, char **argv)
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
-    servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));        //@blank (f) sin_port: the server's port, in network byte order
+    Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);               //@blank (g) inet_pton(): the server's address from argv[1]
 
-    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
+    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);                       //@blank (h) socket(): an IPv4 UDP socket
 
     dg_cli(stdin, sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
 

@@ -20,14 +20,14 @@ int main(int argc, char **argv)
     check_usage(argc, argv, argc <= 2, usage);
     int port = argc == 2 ? Parse_port(argv[1]) : SERV_PORT;
 
-    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
+    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);                       //@blank (a) socket(): an IPv4 UDP socket
 
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
-    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
-    servaddr.sin_port = htons(static_cast<uint16_t>(port));
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);                  //@blank (b) sin_addr: any interface, in network byte order
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));        //@blank (c) sin_port: the port, in network byte order
 
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (d) bind(): the socket to servaddr
     print_listening(sockfd);
 
     dg_echo(sockfd, reinterpret_cast<SA *>(&cliaddr), sizeof cliaddr);  // never returns

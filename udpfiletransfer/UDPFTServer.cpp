@@ -102,12 +102,12 @@ int main(int argc, char **argv)
                  e.code().message().c_str());
     }
 
-    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
+    sockfd = Socket(AF_INET, SOCK_DGRAM, 0);                        //@blank (a) socket(): an IPv4 UDP socket
     bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
-    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
-    servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    servaddr.sin_addr.s_addr = htonl(INADDR_ANY);                   //@blank (b) sin_addr: any interface
+    servaddr.sin_port = htons(static_cast<uint16_t>(port));         //@blank (c) sin_port: the port
+    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (d) bind()
     int rcvbuf = 4 << 20;  // room for many clients' windows at once
     setsockopt(sockfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     print_listening(sockfd);
@@ -123,8 +123,10 @@ int main(int argc, char **argv)
         // Every datagram waiting, not one per poll(): fewer system calls
         // under load (at most 64, so the timers still run).
         for (int i = 0; i < 64 && (pfd.revents & POLLIN); i++) {
+            //@blank-begin (e) recvfrom(): a datagram waiting (without blocking), and who sent it
             len = sizeof cliaddr;
             n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<SA *>(&cliaddr), &len);
+            //@blank-end
             if (n < 0)
                 break;  // EAGAIN: none left
             handle(buf, static_cast<std::size_t>(n), cliaddr, len);
@@ -159,7 +161,7 @@ void log_line(const std::string &peer, std::string_view what, std::string_view p
 void send_to(const sockaddr_storage &to, socklen_t tolen, const std::string &dgram)
 {
     // Nothing to do about a failure: the client's timer resends.
-    sendto(sockfd, dgram.data(), dgram.size(), 0, reinterpret_cast<const SA *>(&to), tolen);
+    sendto(sockfd, dgram.data(), dgram.size(), 0, reinterpret_cast<const SA *>(&to), tolen);  //@blank (f) sendto(): dgram to the client at to
 }
 
 std::string stats_text(const udpft::Stats &s)

@@ -14,7 +14,9 @@ byte for byte one built before and the grader compiles every one (a real
 class, where no two students write the same bytes); without it, identical
 programs are built once.  What to observe: wall time against the goals
 (<= 5 s for one, <= 5 min for 100 with -j 2) and the machine's load
-average (on a busy machine the wall time grows with it).
+average (on a busy machine the wall time grows with it).  The report
+starts with the date, the commit, the machine, the compiler and the
+command, so a figure can be rerun and compared.
 """
 
 import argparse
@@ -35,10 +37,55 @@ FILLS = {  # name -> {blank: code}: the mistakes, as the tests make them
 SWAPS = {"bind-listen": ["b,c"]}
 
 
+class CpuMeter:
+    """The CPU time the grader and everything it starts use, sandboxes
+    included: a cgroup of the bench's own (cgroup v1 cpuacct, or v2), which
+    a load on the machine does not change as it changes the wall time.
+    None where no cgroup can be made (not root)."""
+
+    def __init__(self):
+        self.path = self.usage = None
+        for root, usage in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup", "cpu.stat")):
+            path = os.path.join(root, f"socklab-bench-{os.getpid()}")
+            try:
+                os.mkdir(path)
+            except OSError:
+                continue
+            if os.path.exists(os.path.join(path, usage)):
+                self.path, self.usage = path, usage
+                return
+            os.rmdir(path)
+
+    def join(self):  # in the child, before exec
+        if self.path:
+            with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+
+    def seconds(self):
+        if not self.path:
+            return None
+        with open(os.path.join(self.path, self.usage)) as f:
+            text = f.read()
+        if self.usage == "cpu.stat":
+            return int(text.split("usage_usec")[1].split()[0]) / 1e6
+        return int(text) / 1e9
+
+    def close(self):
+        if self.path:
+            try:
+                os.rmdir(self.path)
+            except OSError:
+                pass
+
+
+METER = None
+
+
 def tool(*args, progress=False):
     """progress: the grader's progress lines go on to stderr, as they come."""
     r = subprocess.run([sys.executable, TOOL, *args], stdout=subprocess.PIPE,
-                       stderr=None if progress else subprocess.PIPE, text=True)
+                       stderr=None if progress else subprocess.PIPE, text=True,
+                       preexec_fn=METER.join if METER else None)
     if r.returncode not in (0, 1):
         sys.exit(f"bench: socklab-exercise {' '.join(args[:2])} failed:\n{r.stderr}")
     return r
@@ -76,13 +123,36 @@ def make_class(root, count, distinct):
 
 
 def timed(*args, progress=False):
-    """(result, wall seconds, load average over the run: the 1-minute one
-    at its end, or at its start for a short run)."""
+    """(result, wall seconds, load averages (1 minute) at the start and the
+    end of the run)."""
     load = os.getloadavg()[0]
+    cpu = METER.seconds() if METER else None
     start = time.monotonic()
     r = tool(*args, progress=progress)
     wall = time.monotonic() - start
-    return r, wall, max(load, os.getloadavg()[0]) if wall < 60 else os.getloadavg()[0]
+    used = METER.seconds() - cpu if cpu is not None else None
+    return r, wall, (load, os.getloadavg()[0]), used
+
+
+def setting(build):
+    """What the figures depend on, for the report's head."""
+    def out(*cmd):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                  cwd=KIT).stdout.strip()
+        except OSError:
+            return "?"
+    cache = {}
+    with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            name, _, value = line.rstrip("\n").partition("=")
+            cache[name.split(":")[0]] = value
+    compiler = out(cache.get("CMAKE_CXX_COMPILER", "c++"), "--version").splitlines()[:1]
+    return [f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {out('git', 'rev-parse', '--short', 'HEAD')}",
+            f"machine: {os.cpu_count()} cores, {out('uname', '-r')}; compiler: {' '.join(compiler)}, "
+            f"build type {cache.get('CMAKE_BUILD_TYPE') or '(none)'}"
+            f"{', sanitized' if cache.get('SOCKLAB_SANITIZE', 'OFF').upper() in ('ON', '1', 'TRUE') else ''}",
+            "command: " + " ".join(["bench/exercises/bench.py"] + sys.argv[1:])]
 
 
 def main():
@@ -101,15 +171,27 @@ def main():
     common = ["--kit-build", build, "--work", root, "-j", str(a.jobs)]
     rows = []
     shutil.rmtree(os.path.join(build, "exercises", "configured"), ignore_errors=True)
-    _, wall, load = timed("grade", paths[0], *common)
-    rows.append(("one correct submission, first run (configures the exercise)", wall, load))
-    _, wall, load = timed("grade", paths[1], *common)
-    rows.append(("one correct submission, configured tree kept", wall, load))
-    r, wall, load = timed("grade", *paths, *common, "--csv", os.path.join(root, "marks.csv"), progress=True)
-    rows.append((f"{a.count} submissions{' (distinct)' if a.distinct else ''}, -j {a.jobs}", wall, load))
-    print(f"| run | wall | load average ({os.cpu_count()} cores) |\n|---|---|---|")
-    for what, w, l in rows:
-        print(f"| {what} | {w:.1f} s | {l:.1f} |")
+    global METER
+    METER = CpuMeter()
+    try:
+        _, *one = timed("grade", paths[0], *common)
+        rows.append(("one correct submission, first run (configures the exercise)", *one, ""))
+        _, *again = timed("grade", paths[1], *common)
+        rows.append(("one correct submission, configured tree kept", *again, "<= 5 s"))
+        r, *many = timed("grade", *paths, *common, "--csv", os.path.join(root, "marks.csv"), progress=True)
+        rows.append((f"{a.count} submissions{' (distinct)' if a.distinct else ''}, -j {a.jobs}", *many,
+                     f"<= {300 * a.count / 100:.0f} s" if a.jobs == 2 else ""))
+    finally:
+        METER.close()
+    print("\n".join(setting(build)) + "\n")
+    print(f"| run | wall | goal | CPU time | load average at start, end ({os.cpu_count()} cores) |\n"
+          "|---|---|---|---|---|")
+    for what, w, (l0, l1), cpu, goal in rows:
+        print(f"| {what} | {w:.1f} s | {goal or '-'} | {'-' if cpu is None else f'{cpu:.1f} s'} "
+              f"| {l0:.1f}, {l1:.1f} |")
+    print("\n(A load average above the number of cores: other work shared the machine, and the wall\n"
+          "times grew with it. The CPU time, of the grader and all it started, does not: on an idle\n"
+          f"machine the wall time of the class is about CPU time / {os.cpu_count()} cores, or more.)")
     summary = r.stdout[r.stdout.find("score distribution"):]
     print("\n" + summary.strip())
     return 0

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import definition, feedback, generate, grade, intake
+from . import definition, feedback, generate, grade, intake, runner
 
 
 @dataclass
@@ -108,6 +108,9 @@ class Grader:
     def grade_one(self, path, name):
         sub = intake.Submission(name, path)
         result = Result(sub)
+        if runner.stopping():  # SIGTERM: the rest is not graded
+            result.error = "grading stopped"
+            return result
         work = os.path.join(self.workarea, "submissions", name)
         sub.src = os.path.join(work, "src")
         try:
@@ -131,7 +134,7 @@ class Grader:
     def finish(self, result):
         if result.checks:
             result.points, result.total = grade.score(result.checks)
-        if self.feedback_dir:
+        if self.feedback_dir and not runner.stopping():  # a half-graded one says nothing true
             feedback.write(self.feedback_dir, result.sub, result)
         return result
 
@@ -178,6 +181,29 @@ def distribution(results):
     return [(label, sum(1 for p in pct if test(p))) for label, test in bands]
 
 
+GRID_MAX = 40  # submissions: a class up to this size gets the grid too
+CELL = {"pass": ".", "FAIL": "X", "blocked": "b", "skip": "-", "not run": "?"}
+
+
+def grid_lines(results, reqs, name_width):
+    """The requirement x submission grid: one row per submission, one
+    column per requirement (numbered as above, tens over units)."""
+    index = {t: i for i, (t, _) in enumerate(reqs)}
+    numbers = [str(i) for i in range(1, len(reqs) + 1)]
+    depth = max([len(n) for n in numbers] + [1])
+    out = ["\nrequirement grid (. pass, X fail, b blocked by the build, - skipped, ? not run)\n"]
+    for row in range(depth):
+        digits = "".join(n.rjust(depth)[row] for n in numbers)
+        out.append(f"  {'':<{name_width}}  {digits}\n")
+    for r in results:
+        cells = [" "] * len(reqs)
+        for c in r.checks:
+            cells[index[c.test]] = CELL.get(c.status, "?")
+        row = "".join(cells) if r.checks else ("(" + r.build_status() + ")")
+        out.append(f"  {r.sub.name:<{name_width}}  {row}\n")
+    return out
+
+
 def summary_text(results):
     out = [f"class summary: {len(results)} submissions\n\n"]
     reqs = requirements(results)
@@ -195,6 +221,8 @@ def summary_text(results):
         why = r.error or (", ".join(failed) if failed else "-")
         out.append(f"  {r.sub.name:<{name_width}}  {r.build_status():<10}  "
                    f"{str(r.points) + '/' + str(r.total):>9}  {why}\n")
+    if len(results) <= GRID_MAX:
+        out += grid_lines(results, reqs, name_width)
     out.append("\nscore distribution\n")
     for label, count in distribution(results):
         if count:

@@ -26,6 +26,14 @@ HINTS = {
                "them with waitpid(-1, &status, WNOHANG) in a loop (UNP 5.9-5.10).",
     "port-order": "The port the server listens on is the one asked for with its bytes swapped: "
                   "sin_port takes the port in network byte order, htons(port).",
+    "no-bind": "The server's socket was never bound: without bind() a UDP socket has no port to "
+               "receive on (a TCP socket gets one at listen(), a UDP one only when it first sends). "
+               "bind() it to the address and port you are given before recvfrom().",
+    "crlf": "HTTP ends every line of a head with CRLF (\"\\r\\n\"), and the head with an empty "
+            "line (\"\\r\\n\\r\\n\"): a bare \"\\n\" is not what a client waits for.",
+    "child-listenfd": "After fork() the child serves one connection and must close its copy of the "
+                      "listening socket (and the parent its copy of connfd): a child that keeps it "
+                      "holds the server's port open after the server is gone.",
     "addr-in-use": "bind() failed with EADDRINUSE (Address already in use): set SO_REUSEADDR with "
                    "setsockopt() before bind(), so a restarted server can bind its port while old "
                    "connections are in TIME_WAIT; and bind the port you are given (0: any).",
@@ -64,6 +72,14 @@ def hints(check):
     # The kit's checks say it in their own notes too ("printed part of an answer").
     if re.search(r"\bpart of an? (answer|reply|line)|in pieces|cut short|short read", text, re.I):
         found.add("short-read")
+    if re.search(r"keeps its copy of connfd", text):
+        found.add("no-close")
+    if re.search(r"never bound", text):
+        found.add("no-bind")
+    if re.search(r"\bCRLF\b", text):
+        found.add("crlf")
+    if re.search(r"holds? the listening socket", text):
+        found.add("child-listenfd")
     if re.search(r"zombie|defunct", text, re.I):
         found.add("zombies")
     if "Address already in use" in text and "addr-in-use" not in found and not any(

@@ -24,6 +24,7 @@ from .sandbox import INSIDE, base_env
 from .summary import readable_name, summarize_failure
 
 UNBUILT = "did-not-build"  # in the path given for a program that did not build
+CHECKS_PER_JOB = 3         # checks at once per -j slot
 
 
 class GradeError(Exception):
@@ -73,13 +74,16 @@ def list_tests(test_bin, suite):
 @dataclass
 class Checker:
     """Runs checks for one grading run: the kit's build, the sandbox, the
-    deadlines, and a semaphore of -j slots every sandboxed step shares."""
+    deadlines, and a semaphore of the checks that may run at once (a
+    check mostly waits on sockets: LotteryLab's 17 take 3 s, 1 s of it
+    CPU, so more of them run at once than builds; CHECKS_PER_JOB per -j)."""
     kit_build: str
     sandbox: object
     per_test: float
     overall: float
     slots: threading.Semaphore
     logs: str = ""           # keep each check's output and JSON in logs/<submission>/
+    parallel: int = 4        # checks of one submission at once (the slots bound them all)
 
     def run_check(self, check, test_bin, programs, scratch, logs):
         """One check in a sandbox of its own: scratch (its private, writable
@@ -150,7 +154,7 @@ class Checker:
                 return check
             check.timeout = min(self.per_test, left)
             return self.run_check(check, test_bin, programs, os.path.join(workdir, f"check-{i}"), logs)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=self.parallel) as pool:
             list(pool.map(one, enumerate(checks)))
         return checks
 

@@ -13,10 +13,35 @@ import os
 import select
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 
 CHUNK = 65536
+
+# Every command running now, so that a grader told to stop (SIGTERM,
+# stop_all) ends them at once and starts no more: then its work area can
+# be removed before it exits.
+_running = set()
+_running_lock = threading.Lock()
+_stopping = False
+
+
+def stop_all():
+    """Kills every running command's process group (a sandbox dies with
+    its bwrap) and makes run() refuse new ones."""
+    global _stopping
+    with _running_lock:
+        _stopping = True
+        for proc in list(_running):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def stopping():
+    return _stopping
 
 
 @dataclass
@@ -106,10 +131,17 @@ def run(cmd, timeout, env=None, cwd=None, log_path=None, cap=4 << 20):
     output passes the cap, and after it ends.  log_path: a copy of the
     output kept there."""
     start = time.monotonic()
+    if _stopping:
+        return Result(-signal.SIGTERM, "", False, 0.0)
     rfd, wfd = os.pipe()
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=wfd, stderr=wfd,
-                                env=env, cwd=cwd, start_new_session=True)
+        with _running_lock:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=wfd, stderr=wfd,
+                                    env=env, cwd=cwd, start_new_session=True)
+            _running.add(proc)
+    except BaseException:
+        os.close(rfd)
+        raise
     finally:
         os.close(wfd)
     kept = bytearray()
@@ -133,6 +165,8 @@ def run(cmd, timeout, env=None, cwd=None, log_path=None, cap=4 << 20):
             _read_until(rfd, proc, time.monotonic() + 1, cap, kept)
     finally:
         os.close(rfd)
+        with _running_lock:
+            _running.discard(proc)
     output = kept.decode("utf-8", errors="replace")
     if log_path:
         with open(log_path, "w", encoding="utf-8") as f:

@@ -139,13 +139,19 @@ class Sandbox:
             cmd += ["--setenv", key, value]
         return cmd
 
-    def give(self, path):
+    def give(self, path, to=NOBODY):
         """Makes a host folder the sandbox's to write in (nobody's, as root)."""
         if self.enabled and os.geteuid() == 0:
             for root, dirs, files in os.walk(path):
-                os.chown(root, NOBODY, NOBODY)
+                os.chown(root, to, to)
                 for name in files:
-                    os.chown(os.path.join(root, name), NOBODY, NOBODY, follow_symlinks=False)
+                    os.chown(os.path.join(root, name), to, to, follow_symlinks=False)
+
+    def take_back(self, path):
+        """The reverse of give(): a folder the sandbox made that every
+        submission then reads (the configured tree, its precompiled
+        headers) becomes the grader's again, out of nobody's reach."""
+        self.give(path, to=0)
 
 
 def nobody_can_reach(path):

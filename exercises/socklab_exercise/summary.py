@@ -11,7 +11,7 @@ MAX_VALUE = 160
 # Words a test name writes in CamelCase that a sentence writes in capitals.
 # (Not GEN, LIST, END: "list" and "end" are plain words too.)
 ACRONYMS = {"rfc": "RFC", "eof": "EOF", "tcp": "TCP", "udp": "UDP", "fin": "FIN", "rst": "RST",
-            "syn": "SYN", "sigchld": "SIGCHLD", "sigpipe": "SIGPIPE", "sigint": "SIGINT"}
+            "syn": "SYN", "sigchld": "SIGCHLD", "sigpipe": "SIGPIPE", "sigint": "SIGINT", "crlf": "CRLF", "http": "HTTP"}
 
 
 def readable_name(test):

@@ -35,6 +35,11 @@ TOOL = os.path.join(KIT, "exercises", "socklab-exercise")
 # Where each exercise is defined, when not in exercises/labs/.
 DEFINITIONS = {"sample": os.path.join(HERE, "sample.exercise")}
 
+# TinyinetdLab's checks that need a connection served through exec.
+TINYINETD_SERVING = ["TheServerItExecsReadsAndWritesTheConnection", "AnExternalDaytimeServerAnswersOnStdout",
+                     "TheClientSeesTheEndWhenTheServerExits", "TwoClientsAreServedAtOnce",
+                     "TheSelectLoopServesEveryService", "EndedServersAreReapedNoZombies"]
+
 # Broken fills: the code a student might write, and the checks it must fail.
 # Everything not listed must still pass: a check that fails for a blank it
 # does not test is as wrong as one that passes a broken program.
@@ -126,6 +131,104 @@ BROKEN = {
                       "UnreadableFileIsRefused", "DirectoryIsRefused", "DotDotEscapeIsRefused",
                       "AbsolutePathOutsideIsRefused", "SymlinkOutOfTheDirectoryIsRefused",
                       "TenKiBPathIsRefused"],
+        },
+    },
+    "udp-echo": {
+        # The server without bind(): its socket has no port (it reports 0),
+        # and recvfrom() waits for ever.  The client's checks do not care.
+        "server-no-bind": {
+            "with": {"d": "// (no bind: the socket never gets its port)\n"},
+            "fails": ["ServerPrintsThePortItIsBoundTo", "ServerBindsThePortItIsGiven",
+                      "ServerEchoesADatagramByteExactToItsSender", "ServerEchoesEmptyAndLargestDatagrams",
+                      "ServerAnswersEachOfTwoClientsWithItsOwnDatagram", "SecondServerOnTheSamePortFailsInBind"],
+        },
+        # The port in host byte order: port 0 is the same both ways, so only
+        # the checks that give the server a port see it (the second server
+        # binds the first one's port swapped: no conflict).
+        "server-port-host-order": {
+            "with": {"c": "servaddr.sin_port = static_cast<uint16_t>(port);  // host byte order\n"},
+            "fails": ["ServerBindsThePortItIsGiven", "SecondServerOnTheSamePortFailsInBind"],
+        },
+        # The client's datagrams go to the port with its bytes swapped.
+        "client-port-host-order": {
+            "with": {"f": "servaddr.sin_port = static_cast<uint16_t>(port);  // host byte order\n"},
+            "fails": ["ClientSendsEachLineAsOneDatagramToThePortGiven", "ClientPrintsTheReplyNotItsOwnLine",
+                      "ClientEndsAtTheEndOfItsInput"],
+        },
+    },
+    "http": {
+        # No SIGCHLD handler: every child that ends stays a zombie.
+        "no-sigchld-handler": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
+            "with": {"d": "// (no SIGCHLD handler)\n"},
+            "fails": ["ChildrenAreReapedNoZombies"],
+        },
+        # The child keeps the listening socket: the port outlives the server.
+        "child-keeps-listenfd": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
+            "with": {"g": "// (the child keeps listenfd)\n"},
+            "fails": ["TheChildDoesNotKeepTheListeningSocket"],
+        },
+        # The parent keeps connfd: a descriptor leaks per client.
+        "parent-keeps-connfd": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
+            "with": {"h": "// (the parent keeps its copy of connfd)\n"},
+            "fails": ["TheParentClosesEachConnection"],
+        },
+        # The status line ends with a bare LF: no client reads the answer.
+        "status-line-bare-lf": {
+            "large": True,  # four C++ sources, some 15 s of CPU to build
+            "with": {"l": "head += std::to_string(r.status) + \" \" + reason_phrase(r.status) + \"\\n\";\n"},
+            "fails": ["GetOfAFileAnswers200WithItsBytesAndLength", "EveryLineOfTheHeadEndsWithCrlf",
+                      "TheRequestLineIsReadAsMethodTargetAndVersion", "MissingFileAnswers404AndTheServerGoesOn",
+                      "ALargeFileComesWhole", "AnIdleClientDoesNotHoldUpTheNext", "TheParentClosesEachConnection",
+                      "ChildrenAreReapedNoZombies", "TheChildDoesNotKeepTheListeningSocket"],
+        },
+    },
+    "tinyinetd": {
+        # No dup2(): the server reads and writes tinyinetd's own stdin and
+        # stdout, never the connection.
+        "no-dup2": {
+            "with": {"b": "// (no dup2)\n"},
+            "fails": TINYINETD_SERVING,
+        },
+        # The parent keeps connfd: the server's exit sends no FIN.
+        "parent-keeps-connfd": {
+            "with": {"g": "// (tinyinetd keeps its copy of connfd)\n"},
+            "fails": ["TheClientSeesTheEndWhenTheServerExits"],
+        },
+        "no-sigchld-handler": {
+            "with": {"h": "// (no SIGCHLD handler)\n"},
+            "fails": ["EndedServersAreReapedNoZombies"],
+        },
+        # A forking built-in's child keeps every listening socket.
+        "child-keeps-listening-sockets": {
+            "with": {"a": "// (the child keeps the other sockets)\n"},
+            "fails": ["AForkedChildDoesNotKeepTheListeningSockets"],
+        },
+        # maxfd never raised: pselect(0, ...) watches nothing.
+        "maxfd-not-set": {
+            "with": {"j": "// (maxfd not updated)\n"},
+            "fails": TINYINETD_SERVING + ["AForkedChildDoesNotKeepTheListeningSockets"],
+        },
+    },
+    "udp-filetransfer": {
+        # No bind(): the server reports port 0 and receives nothing.
+        "server-no-bind": {
+            "with": {"d": "// (no bind)\n"},
+            "fails": ["ServerPrintsThePortItIsBoundTo", "ServerBindsThePortItIsGiven", "GetCopiesAFileByteExact",
+                      "PutStoresAFileByteExact", "AnEmptyFileComesThroughToo",
+                      "TwoClientsAtOnceEachGetTheirOwnFile", "SecondServerOnTheSamePortFailsInBind"],
+        },
+        "server-port-host-order": {
+            "with": {"c": "servaddr.sin_port = static_cast<uint16_t>(port);  // host byte order\n"},
+            "fails": ["ServerBindsThePortItIsGiven", "SecondServerOnTheSamePortFailsInBind"],
+        },
+        # recvfrom() without the sender's address: no reply finds its client.
+        "recvfrom-without-the-sender": {
+            "with": {"e": "len = sizeof cliaddr;\nn = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, nullptr, nullptr);\n"},
+            "fails": ["GetCopiesAFileByteExact", "PutStoresAFileByteExact", "AnEmptyFileComesThroughToo",
+                      "TwoClientsAtOnceEachGetTheirOwnFile"],
         },
     },
     "lottery": {
@@ -452,6 +555,8 @@ def main():
             step_broken(a.exercise, a.step.split(":", 1)[1], a.work, a.kit_build)
         elif a.step == "list-broken":
             print(";".join(BROKEN.get(a.exercise, {})))
+        elif a.step == "list-large":  # the broken fills slow enough for the `large` label
+            print(";".join(f"broken:{n}" for n, spec in BROKEN.get(a.exercise, {}).items() if spec.get("large")))
         else:
             raise AssertionError(f"unknown step {a.step}")
     except AssertionError as e:

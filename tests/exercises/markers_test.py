@@ -223,11 +223,43 @@ class Hints(unittest.TestCase):
         wanted = 'x.cpp:1\nExpected equality of these values:\n  err\n    Which is: ""\n  "bind error: Address already in use"\n'
         self.assertEqual(feedback.hints(failed(wanted)), [])
 
+    def test_labs_own_notes(self):
+        # What UdpEchoLab, HttpLab and TinyinetdLab say in their messages.
+        never_bound = "x.cpp:1\nExpected: (s.port) != (0), actual: 0 vs 0\nthe server reports port 0: its socket was never bound (no bind()?)\n"
+        self.assertEqual(feedback.hints(failed(never_bound)), ["no-bind"])
+        crlf = "x.cpp:1\nFailed\na line of the head ends with a bare LF, not CRLF: \"HTTP/1.1 200 OK\\n\"\n"
+        self.assertEqual(feedback.hints(failed(crlf)), ["crlf"])
+        child = "x.cpp:1\nValue of: late.connected()\n  Actual: true\nExpected: false\nthe server is gone, yet its port still takes connections: the child holds the listening socket\n"
+        self.assertEqual(feedback.hints(failed(child)), ["child-listenfd"])
+        parent = "x.cpp:1\nValue of: c.closed_by_peer(3s)\n  Actual: false\nExpected: true\nno FIN came: tinyinetd (the parent) keeps its copy of connfd\n"
+        self.assertEqual(feedback.hints(failed(parent)), ["no-close"])
+
     def test_no_hint_for_a_plain_failure(self):
         msg = 'x.cpp:1\nExpected equality of these values:\n  reply\n    Which is: "Ful"\n  "Full"\n'
         self.assertEqual(feedback.hints(failed(msg)), ["short-read"])
         msg = 'x.cpp:1\nExpected equality of these values:\n  reply\n    Which is: "Empty"\n  "Full"\n'
         self.assertEqual(feedback.hints(failed(msg)), [])
+
+
+class Grid(unittest.TestCase):
+    """The class summary's requirement x submission grid."""
+
+    def test_grid(self):
+        from socklab_exercise import build, classroom
+
+        def result(name, statuses):
+            r = classroom.Result(intake.Submission(name, name))
+            r.build = build.Build()
+            r.checks = [grade.Check(f"S.T{i}", f"Requirement {i}", status=st) for i, st in enumerate(statuses)]
+            r.points, r.total = grade.score(r.checks)
+            return r
+        text = classroom.summary_text([result("alice", ["pass"] * 11), result("bob", ["pass", "FAIL"] + ["skip"] * 9),
+                                       result("carol", ["blocked"] * 11)])
+        grid = text[text.index("requirement grid"):text.index("score distribution")]
+        pad = " " * 14  # two, the name column (10 at least), two
+        self.assertEqual(grid.splitlines()[1:], [pad + "         11", pad + "12345678901",
+                                                 "  alice       ...........", "  bob         .X---------",
+                                                 "  carol       bbbbbbbbbbb", ""])
 
 
 class Archives(unittest.TestCase):

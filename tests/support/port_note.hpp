@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// What a wrong port looks like from outside, in words a student can act
+// on: the labs' exercise checks (UdpEchoLab, UdpftLab) add it to a failure.
+#ifndef SOCKLAB_TEST_PORT_NOTE_HPP
+#define SOCKLAB_TEST_PORT_NOTE_HPP
+
+#include <string>
+
+namespace socklab::test {
+
+// The port with its two bytes swapped: what htons() forgotten gives.
+inline int swapped_port(int port) { return ((port & 0xff) << 8) | (port >> 8); }
+
+// Why a server reports `got` where `expected` was asked for ("" if no
+// known mistake explains it): 0, never bound; the bytes swapped, no htons().
+inline std::string port_note(int expected, int got)
+{
+    if (got == 0)
+        return "the server reports port 0: its socket was never bound (no bind()?)";
+    if (got == swapped_port(expected))
+        return "port " + std::to_string(got) + " is port " + std::to_string(expected) +
+               " with its bytes swapped (htons() missing?)";
+    return "";
+}
+
+}  // namespace socklab::test
+
+#endif  // SOCKLAB_TEST_PORT_NOTE_HPP
