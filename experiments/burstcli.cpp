@@ -3,7 +3,8 @@
 //
 // usage: burstcli <IPaddress> <port> [count]
 //
-// The fourth experiment of the Hebrew report: `count` (default 4) writes
+// The client of a student report's fourth experiment, which showed that
+// several write()s can arrive as one read(): `count` (default 4) writes
 // of "Hello, World!" ten times (130 bytes each), back to back, then one
 // read() of at most 1024 bytes and close().  Against sleepserv, whose
 // read() comes late, all the writes are already waiting in the server's

@@ -3,7 +3,8 @@
 //
 // usage: chunkserv [port]
 //
-// The second experiment of the Hebrew report: read(connfd, buf, 5) in a
+// A student report's second experiment showed that one write() can come
+// out as several read()s: read(connfd, buf, 5) in a
 // loop until end of file, printing and upper-casing each chunk.  TCP keeps
 // no message boundaries: a 20-byte write() from the client comes out as
 // four 5-byte reads, and the four answers may leave as one segment or

@@ -3,7 +3,8 @@
 //
 // usage: floodserv [-n times] [port]
 //
-// The third experiment of the Hebrew report: each read() of up to 1024
+// A student report's third experiment showed that close() with unread data
+// sends RST instead of FIN.  Here each read() of up to 1024
 // bytes is answered with one write() of the same bytes upper-cased and
 // repeated `times` times (default 1000, at most 10000): `Hello,World!` is
 // 12 bytes in, 12000 out.  A client that reads only 1 KiB and closes leaves the rest unread in

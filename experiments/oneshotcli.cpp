@@ -3,7 +3,8 @@
 //
 // usage: oneshotcli <IPaddress> <port> <message> [late message]
 //
-// The Hebrew report's client: connect(), write() the message, one read()
+// The client of a student report's experiments (a late write meets an
+// RST; unread data at close sends one): connect(), write() the message, one read()
 // of at most 1024 bytes, close().  It reads only once, whatever the server
 // sends, so:
 //   with upperserv   it gets the whole answer; with a late message, that

@@ -3,7 +3,8 @@
 //
 // usage: sleepserv [-s milliseconds | -w] [port]
 //
-// The fourth experiment of the Hebrew report: before each read() of up to
+// A student report's fourth experiment showed that several write()s can
+// arrive as one read().  Before each read() of up to
 // 1024 bytes the server sleeps (-s, default 5000 ms), then answers what it
 // read in capitals.  Meanwhile the client's small writes arrive and wait in
 // the server's receive buffer: one read() returns all of them at once.

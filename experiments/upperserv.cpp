@@ -3,7 +3,9 @@
 //
 // usage: upperserv [port]
 //
-// The first experiment of the Hebrew report: for each client, one read()
+// A student report's first experiment showed that a client may still
+// write() after the server has closed, and gets an RST for it.  For each
+// client here: one read()
 // of at most 100 bytes, one write() of the same bytes upper-cased, then
 // close().  A client that sends more after reading the answer writes to a
 // socket that no longer exists.

@@ -232,7 +232,7 @@ unsigned int If_nametoindex(const char *name);   /* unknown name: fatal */
 char *If_indextoname(unsigned int index, char *name);  /* name: IF_NAMESIZE bytes */
 struct if_nameindex *If_nameindex(void);         /* free with if_freenameindex */
 
-/* ---- reading and writing exactly n bytes (readn.cpp, writen.cpp) ----
+/* ---- reading and writing exactly n bytes (readn.cpp: both) ----
  * Both loop over partial transfers and restart on EINTR.
  * readn returns the bytes read: less than n only at EOF; -1 on error. */
 ssize_t readn(int fd, void *vptr, size_t n);
@@ -249,13 +249,15 @@ void    Writen(int fd, const void *ptr, size_t nbytes);
  * call tells (0 at EOF): a caller that skips the pieces of a line too long
  * for it must still answer that line when readline returns 0.
  *
- * It is buffered: one read(2) fills a buffer of up to 4 KiB that belongs to
- * that descriptor alone, so lines from different descriptors or threads
- * never mix.  Bytes it buffered are not seen by a later read(2) on the same
+ * It is buffered: one read(2) fills a buffer of up to BUFFSIZE (8 KiB)
+ * that belongs to that descriptor alone, so lines of different descriptors
+ * never mix, and threads may call it at once, each on its own descriptor.
+ * Two threads reading the same descriptor share its buffer unguarded: don't.
+ * Bytes it buffered are not seen by a later read(2) on the same
  * descriptor; Close(fd) discards them.
  *
  * readline_bytewise is the book's first version, one read(2) per byte:
- * correct and unbuffered, and slow (see bench/readline_bench). */
+ * correct and unbuffered, and slow (see bench/libunp/libunp_bench.cpp). */
 ssize_t readline(int fd, void *vptr, size_t maxlen);
 ssize_t Readline(int fd, void *ptr, size_t maxlen);
 ssize_t readline_bytewise(int fd, void *vptr, size_t maxlen);
