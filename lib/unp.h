@@ -441,6 +441,9 @@ void  daemon_syslog(int level, const char *msg);
  * bind_hint_for: the same for bind(fd, sa, salen), telling apart for a TCP
  * socket without SO_REUSEADDR a port held only by connections in TIME_WAIT
  * (the hint then explains SO_REUSEADDR).  Bind prints it.
+ * err_bind: the one way a failed bind() is reported (Bind, tcp_listen,
+ * udp_server): "<what>: <strerror(err)>" first, the book's familiar line,
+ * then the hint (if not "") on a line of its own; exits 1.
  * check_usage: a program's argument check in one line.  argv[1] "-h" or
  * "--help": print usage on stdout and exit 0; otherwise, when ok is 0,
  * print it on stderr and exit 1 (as err_quit does); when ok, return. */
@@ -450,6 +453,7 @@ int   bad_port_service(const char *serv, int allow_zero);
 void  print_listening(int listenfd);
 const char *bind_hint(int err);
 const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen);
+UNP_NORETURN void err_bind(const char *what, int err, const char *hint);
 void  check_usage(int argc, char **argv, int ok, const char *usage);
 
 

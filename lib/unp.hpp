@@ -143,6 +143,12 @@ struct ProcStat {
 std::optional<ProcStat> read_proc_stat(pid_t pid);
 std::optional<ProcStat> read_proc_stat(const std::string &path);
 
+// openat2(dirfd, path, flags) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS:
+// the kernel refuses (EXDEV) any path, "..", symlink or absolute name that
+// leads out of dirfd.  A descriptor, or -1 with errno; ENOSYS (kernels
+// before 5.6) or EPERM (a sandbox that filters the call): use a fallback.
+int openat2_beneath(int dirfd, const char *path, int flags);
+
 }  // namespace unp
 
 #endif  // UNP_HPP

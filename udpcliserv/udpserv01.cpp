@@ -27,8 +27,8 @@ int main(int argc, char **argv)
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
 
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(sockfd, (SA *) &servaddr, sizeof servaddr);
     print_listening(sockfd);
 
-    dg_echo(sockfd, reinterpret_cast<SA *>(&cliaddr), sizeof cliaddr);  // never returns
+    dg_echo(sockfd, (SA *) &cliaddr, sizeof cliaddr);  // never returns
 }

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(sockfd, (SA *) &servaddr, sizeof servaddr);
     int rcvbuf = 4 << 20;  // room for many clients' windows at once
     setsockopt(sockfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     print_listening(sockfd);
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         // under load (at most 64, so the timers still run).
         for (int i = 0; i < 64 && (pfd.revents & POLLIN); i++) {
             len = sizeof cliaddr;
-            n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<SA *>(&cliaddr), &len);
+            n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, (SA *) &cliaddr, &len);
             if (n < 0)
                 break;  // EAGAIN: none left
             handle(buf, static_cast<std::size_t>(n), cliaddr, len);
@@ -159,7 +159,7 @@ void log_line(const std::string &peer, std::string_view what, std::string_view p
 void send_to(const sockaddr_storage &to, socklen_t tolen, const std::string &dgram)
 {
     // Nothing to do about a failure: the client's timer resends.
-    sendto(sockfd, dgram.data(), dgram.size(), 0, reinterpret_cast<const SA *>(&to), tolen);
+    sendto(sockfd, dgram.data(), dgram.size(), 0, (const SA *) &to, tolen);
 }
 
 std::string stats_text(const udpft::Stats &s)
@@ -189,7 +189,7 @@ void start_get(Transfer &t, std::uint16_t window)
     Transfer &kept = transfers[t.peer + "/" + std::to_string(t.tid)] = std::move(t);
     kept.file = std::move(f.fd);
     kept.sender.emplace(f.size, kept.block, window, [&kept, size = f.size](std::uint32_t seq, bool again) {
-        return udpft::send_file_block(sockfd, reinterpret_cast<const SA *>(&kept.addr), kept.addrlen,
+        return udpft::send_file_block(sockfd, (const SA *) &kept.addr, kept.addrlen,
                                       kept.file.get(), size, kept.block, kept.tid, seq, again);
     });
     kept.sender->start(Clock::now());
@@ -287,7 +287,7 @@ void on_request(const udpft::Packet &p, const sockaddr_storage &from, socklen_t 
 
 void handle(const unsigned char *buf, std::size_t n, const sockaddr_storage &from, socklen_t fromlen)
 {
-    std::string peer = Sock_ntop(reinterpret_cast<const SA *>(&from), fromlen);
+    std::string peer = Sock_ntop((const SA *) &from, fromlen);
     udpft::Malformed bad;
     auto p = udpft::decode({buf, n}, &bad);
     if (!p) {
