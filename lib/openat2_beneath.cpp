@@ -7,6 +7,8 @@
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
+#include <cstdint>
+
 namespace unp {
 
 int openat2_beneath(int dirfd, const char *path, int flags)
