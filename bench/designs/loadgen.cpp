@@ -126,22 +126,21 @@ unp::Address resolve(const std::string &host, const std::string &port)
     }
 }
 
-// A connected socket with the timeouts set, or -1 with errno.
-int connect_to(const unp::Address &t, int timeout_ms)
+// A connected socket with the timeouts set, or an empty Fd with errno.
+unp::Fd connect_to(const unp::Address &t, int timeout_ms)
 {
-    int fd = socket(t.family(), SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
+    unp::Fd fd(socket(t.family(), SOCK_STREAM, 0));
+    if (!fd)
+        return fd;
     struct timeval tv {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     int on = 1;  // trickled pieces go out at once, not held back by Nagle
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 ||
-        connect(fd, t.sa(), t.len) < 0) {
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 ||
+        connect(fd.get(), t.sa(), t.len) < 0) {
         int saved = errno;
-        close(fd);
+        fd.reset();
         errno = saved;
-        return -1;
     }
     return fd;
 }
@@ -202,27 +201,24 @@ void run_client(int id, bool slow, const Options &o, const unp::Address &t, std:
     std::uint32_t trickle = (slow || o.slow_clients == 0) ? o.trickle_usec : 0;
     start.arrive_and_wait();  // all clients begin together
     tally.began = Clock::now();
-    int fd = -1;
+    unp::Fd fd;
     for (long r = 0; slow ? !stop.load() : r < o.requests; r++) {
         // A tag unique to this client and request: a reply meant for
         // another client or an earlier request fails the check.
         auto tag = static_cast<std::uint32_t>(id * 7919 + r * 104729);
         auto t0 = Clock::now();
-        if (fd < 0 && (fd = connect_to(t, o.timeout_ms)) < 0) {
+        if (!fd && !(fd = connect_to(t, o.timeout_ms))) {
             tally.add(outcome_of(errno));
             continue;
         }
-        Outcome result = exchange(fd, tag, trickle, o, request);
+        Outcome result = exchange(fd.get(), tag, trickle, o, request);
         tally.add(result);
         if (result == Outcome::ok && !slow)
             tally.latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-        if (!o.keepalive || result != Outcome::ok) {
-            close(fd);  // we close first: the TIME_WAIT is on our side
-            fd = -1;
-        }
+        if (!o.keepalive || result != Outcome::ok)
+            fd.reset();  // we close first: the TIME_WAIT is on our side
     }
-    if (fd >= 0)
-        close(fd);
+    fd.reset();
     tally.ended = Clock::now();
 }
 
@@ -248,7 +244,7 @@ bool read_proc_cpu(pid_t pid, CpuTime &cpu)
 
 struct Server {
     pid_t pid = -1;
-    int out = -1;  // its stdout
+    unp::Fd out;  // its stdout
     std::thread drain;
 };
 
@@ -273,15 +269,15 @@ int start_server(const std::vector<std::string> &argv, Server &s)
     }
     setpgid(s.pid, s.pid);  // also here, so it holds before we signal the group
     close(p[1]);
-    s.out = p[0];
+    s.out.reset(p[0]);
 
-    unp::LineReader lines(s.out);
+    unp::LineReader lines(s.out.get());
     auto deadline = Clock::now() + std::chrono::seconds(10);
     while (auto line = lines.read_line(deadline)) {
         if (auto port = unp::parse_listening(*line)) {
             // From now on its output is read and dropped, so a chatty
             // server never blocks on a full pipe.
-            s.drain = std::thread([fd = s.out] {
+            s.drain = std::thread([fd = s.out.get()] {
                 char buf[4096];
                 while (read(fd, buf, sizeof buf) > 0 || errno == EINTR)
                     ;
@@ -319,7 +315,7 @@ CpuTime stop_server(Server &s)
     }
     if (s.drain.joinable())
         s.drain.join();  // EOF once the whole group is gone
-    close(s.out);
+    s.out.reset();
     struct rusage ru {};
     getrusage(RUSAGE_CHILDREN, &ru);
     auto secs = [](const timeval &tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
