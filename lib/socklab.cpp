@@ -115,15 +115,6 @@ const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen)
            "server that sets SO_REUSEADDR before bind() can bind its port at once";
 }
 
-void err_bind(const char *what, int err, const char *hint)
-{
-    errno = err;
-    err_ret("%s", what);  // "bind error: Address already in use" (or to syslog in a daemon)
-    if (hint != nullptr && *hint != '\0')
-        err_msg("%s", hint);
-    exit(1);
-}
-
 void check_usage(int argc, char **argv, int ok, const char *usage)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
