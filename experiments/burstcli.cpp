@@ -3,7 +3,8 @@
 //
 // usage: burstcli <IPaddress> <port> [count]
 //
-// The fourth experiment of the Hebrew report: `count` (default 4) writes
+// The client of a student report's fourth experiment, which showed that
+// several write()s can arrive as one read(): `count` (default 4) writes
 // of "Hello, World!" ten times (130 bytes each), back to back, then one
 // read() of at most 1024 bytes and close().  Against sleepserv, whose
 // read() comes late, all the writes are already waiting in the server's
@@ -23,13 +24,15 @@ int main(int argc, char **argv)
             err_quit("usage: burstcli <IPaddress> <port> [count]   (count: 1 to 7)");
     }
 
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
 
     std::string message;
     for (int i = 0; i < 10; i++)

@@ -3,7 +3,8 @@
 //
 // usage: chunkserv [port]
 //
-// The second experiment of the Hebrew report: read(connfd, buf, 5) in a
+// A student report's second experiment showed that one write() can come
+// out as several read()s: read(connfd, buf, 5) in a
 // loop until end of file, printing and upper-casing each chunk.  TCP keeps
 // no message boundaries: a 20-byte write() from the client comes out as
 // four 5-byte reads, and the four answers may leave as one segment or
@@ -25,11 +26,12 @@ int main(int argc, char **argv)
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
     const int on = 1;
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     Signal(SIGPIPE, SIG_IGN);

@@ -37,13 +37,13 @@ int main(int argc, char **argv)
     socklen_t sslen;
     int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
     if (family == AF_INET) {
-        auto *sin = reinterpret_cast<struct sockaddr_in *>(&ss);
+        auto *sin = (struct sockaddr_in *) &ss;
         sin->sin_family = AF_INET;
         sin->sin_port = htons(static_cast<uint16_t>(Parse_port(port)));
         Inet_pton(AF_INET, addr, &sin->sin_addr);
         sslen = sizeof *sin;
     } else {
-        auto *sin6 = reinterpret_cast<struct sockaddr_in6 *>(&ss);
+        auto *sin6 = (struct sockaddr_in6 *) &ss;
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(static_cast<uint16_t>(Parse_port(port)));
         Inet_pton(AF_INET6, addr, &sin6->sin6_addr);
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     int listenfd = Socket(family, SOCK_STREAM, 0);
     const int on = 1;
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    Bind(listenfd, reinterpret_cast<SA *>(&ss), sslen);  // which address: the lesson
+    Bind(listenfd, (SA *) &ss, sslen);  // which address: the lesson
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     Signal(SIGPIPE, SIG_IGN);  // a client that vanishes is an error to report, not a signal
@@ -61,8 +61,8 @@ int main(int argc, char **argv)
     for (;;) {
         struct sockaddr_storage cliaddr {};
         socklen_t clilen = sizeof cliaddr;
-        int connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);
-        printf("connection from %s\n", Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen));
+        int connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);
+        printf("connection from %s\n", Sock_ntop((SA *) &cliaddr, clilen));
         fflush(stdout);
 
         char buf[MAXLINE];
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
             error = errno;
         if (error)  // e.g. ECONNRESET: report it and serve the next client
             err_msg("read/write error: %s", strerror(error));
-        printf("connection from %s closed\n", Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen));
+        printf("connection from %s closed\n", Sock_ntop((SA *) &cliaddr, clilen));
         fflush(stdout);
         Close(connfd);
     }

@@ -3,7 +3,8 @@
 //
 // usage: floodserv [-n times] [port]
 //
-// The third experiment of the Hebrew report: each read() of up to 1024
+// A student report's third experiment showed that close() with unread data
+// sends RST instead of FIN.  Here each read() of up to 1024
 // bytes is answered with one write() of the same bytes upper-cased and
 // repeated `times` times (default 1000, at most 10000): `Hello,World!` is
 // 12 bytes in, 12000 out.  A client that reads only 1 KiB and closes leaves the rest unread in
@@ -39,11 +40,12 @@ int main(int argc, char **argv)
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
     const int on = 1;
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     Signal(SIGPIPE, SIG_IGN);  // the client's RST shows up as EPIPE/ECONNRESET below

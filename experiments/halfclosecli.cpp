@@ -19,13 +19,15 @@ int main(int argc, char **argv)
 {
     check_usage(argc, argv, argc == 4, "usage: halfclosecli <IPaddress> <port> <message>");
 
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
     Writen(sockfd, argv[3], strlen(argv[3]));
     Shutdown(sockfd, SHUT_WR);  // FIN now; reading goes on
 

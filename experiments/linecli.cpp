@@ -27,13 +27,15 @@ int main(int argc, char **argv)
         (opt == "--addr" ? addr : port) = argv[i + 1];
     }
 
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(port)));
     Inet_pton(AF_INET, addr, &servaddr.sin_addr);
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
 
     char sendline[MAXLINE], recvline[MAXLINE];
     while (Fgets(sendline, MAXLINE, stdin) != nullptr) {

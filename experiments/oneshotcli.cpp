@@ -3,7 +3,8 @@
 //
 // usage: oneshotcli <IPaddress> <port> <message> [late message]
 //
-// The Hebrew report's client: connect(), write() the message, one read()
+// The client of a student report's experiments (a late write meets an
+// RST; unread data at close sends one): connect(), write() the message, one read()
 // of at most 1024 bytes, close().  It reads only once, whatever the server
 // sends, so:
 //   with upperserv   it gets the whole answer; with a late message, that
@@ -20,14 +21,16 @@ int main(int argc, char **argv)
     check_usage(argc, argv, argc == 4 || argc == 5,
                 "usage: oneshotcli <IPaddress> <port> <message> [late message]");
 
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_server_port(argv[2])));
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
     Signal(SIGPIPE, SIG_IGN);  // writing after an RST: EPIPE, printed below
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
     Writen(sockfd, argv[3], strlen(argv[3]));
 
     char buf[1024];

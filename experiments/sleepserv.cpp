@@ -3,7 +3,8 @@
 //
 // usage: sleepserv [-s milliseconds | -w] [port]
 //
-// The fourth experiment of the Hebrew report: before each read() of up to
+// A student report's fourth experiment showed that several write()s can
+// arrive as one read().  Before each read() of up to
 // 1024 bytes the server sleeps (-s, default 5000 ms), then answers what it
 // read in capitals.  Meanwhile the client's small writes arrive and wait in
 // the server's receive buffer: one read() returns all of them at once.
@@ -43,11 +44,12 @@ int main(int argc, char **argv)
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
     const int on = 1;
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     Signal(SIGPIPE, SIG_IGN);

@@ -3,7 +3,9 @@
 //
 // usage: upperserv [port]
 //
-// The first experiment of the Hebrew report: for each client, one read()
+// A student report's first experiment showed that a client may still
+// write() after the server has closed, and gets an RST for it.  For each
+// client here: one read()
 // of at most 100 bytes, one write() of the same bytes upper-cased, then
 // close().  A client that sends more after reading the answer writes to a
 // socket that no longer exists.
@@ -24,11 +26,12 @@ int main(int argc, char **argv)
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
     const int on = 1;
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     Signal(SIGPIPE, SIG_IGN);  // a vanished client is reported, not fatal

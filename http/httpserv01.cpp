@@ -35,7 +35,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(args.port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
     fprintf(stderr, "httpserv01: serving %s (%s)\n", site.path().c_str(),
@@ -45,13 +45,13 @@ int main(int argc, char **argv)
 
     for (;;) {
         clilen = sizeof cliaddr;
-        connfd = accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);
+        connfd = accept(listenfd, (SA *) &cliaddr, &clilen);
         if (connfd < 0) {
-            if (errno != EINTR && errno != ECONNABORTED)
+            if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
                 err_ret("accept error");  // e.g. EMFILE: keep serving the others
             continue;
         }
-        http::serve_connection(connfd, site, reinterpret_cast<SA *>(&cliaddr), clilen, args.timeout);
+        http::serve_connection(connfd, site, (SA *) &cliaddr, clilen, args.timeout);
         Close(connfd);
     }
 }

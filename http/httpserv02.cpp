@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(args.port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind(): the address above
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);  //@blank (b) bind(): the address above
     Listen(listenfd, LISTENQ);                                      //@blank (c) listen()
     print_listening(listenfd);
     fprintf(stderr, "httpserv02: serving %s (%s)\n", site.path().c_str(),
@@ -46,16 +46,16 @@ int main(int argc, char **argv)
 
     for (;;) {
         clilen = sizeof cliaddr;
-        connfd = accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (e) accept(): the next client, and its address
+        connfd = accept(listenfd, (SA *) &cliaddr, &clilen);  //@blank (e) accept(): the next client, and its address
         if (connfd < 0) {
-            if (errno != EINTR && errno != ECONNABORTED)
+            if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
                 err_ret("accept error");  // e.g. EMFILE: keep serving the others
             continue;  // EINTR: SIGCHLD arrived while we waited
         }
         childpid = fork();                                          //@blank (f) fork(): a process for this client
         if (childpid == 0) {
             Close(listenfd);  // the child serves one connection and never accepts  //@blank (g) close(): what the child does not need
-            http::serve_connection(connfd, site, reinterpret_cast<SA *>(&cliaddr), clilen, args.timeout);
+            http::serve_connection(connfd, site, (SA *) &cliaddr, clilen, args.timeout);
             Close(connfd);
             exit(0);
         }

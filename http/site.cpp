@@ -2,10 +2,8 @@
 #include "site.hpp"
 
 #include <dirent.h>
-#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,14 +24,6 @@ namespace {
 // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever
 // (and it is refused afterwards: only regular files are served).
 constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-
-int openat2_beneath(int dirfd, const char *path)
-{
-    open_how how{};
-    how.flags = kOpenFlags;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    return static_cast<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
-}
 
 std::string html_escape(std::string_view s)
 {
@@ -102,7 +92,7 @@ Site::Site(const std::string &dir, bool persistent) : dir_(dir), persistent_(per
     root_.reset(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_)
         unp::throw_errno("open");
-    int fd = getenv("HTTPSERV_NO_OPENAT2") ? -1 : openat2_beneath(root_.get(), ".");
+    int fd = getenv("HTTPSERV_NO_OPENAT2") ? -1 : unp::openat2_beneath(root_.get(), ".", kOpenFlags);
     have_openat2_ = fd >= 0;
     if (fd >= 0)
         ::close(fd);
@@ -146,7 +136,7 @@ int Site::walk_beneath(const std::string &rel) const
 int Site::open_beneath(const std::string &rel) const
 {
     if (have_openat2_)
-        return openat2_beneath(root_.get(), rel.c_str());
+        return unp::openat2_beneath(root_.get(), rel.c_str(), kOpenFlags);
     return walk_beneath(rel);
 }
 

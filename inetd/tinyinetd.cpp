@@ -66,7 +66,7 @@ long now_ms()
 // the log otherwise.
 void announce(const Service &s)
 {
-    const SA *sa = reinterpret_cast<const SA *>(&s.bound);
+    const SA *sa = (const SA *) &s.bound;
     char addr[INET6_ADDRSTRLEN + 8];
     snprintf(addr, sizeof addr, "%s", sock_ntop_host(sa, s.boundlen));
     if (daemon_proc) {
@@ -105,7 +105,7 @@ bool open_service(Service &s, const SA *where, socklen_t len)
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     s.fd = fd;
     s.boundlen = sizeof s.bound;
-    getsockname(fd, reinterpret_cast<SA *>(&s.bound), &s.boundlen);
+    getsockname(fd, (SA *) &s.bound, &s.boundlen);
     return true;
 }
 

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 
     sockfd = Socket(AF_INET6, SOCK_STREAM, 0);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin6_family = AF_INET6;
     servaddr.sin6_port = htons(port);
     Inet_pton(AF_INET6, argv[1], &servaddr.sin6_addr);

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     const int on = 1;  // a restarted server may bind while old connections sit in TIME_WAIT
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);  // any local address
     servaddr.sin_port = htons(port);

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     const int on = 1;  // a restarted server may bind while old connections sit in TIME_WAIT
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin6_family = AF_INET6;
     servaddr.sin6_addr = in6addr_any;
     servaddr.sin6_port = htons(port);

@@ -87,4 +87,26 @@ void err_quit(const char *fmt, ...)
     exit(1);
 }
 
+namespace {
+
+void err_level(bool with_errno, int saved_errno, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_doit(with_errno, saved_errno, level, fmt, ap);
+    va_end(ap);
+}
+
+}  // namespace
+
+// The one printer of a failed bind() (unp.h): the call and strerror first,
+// then the hint as a message of its own, both errors (LOG_ERR in a daemon).
+void err_bind(const char *what, int err, const char *hint)
+{
+    err_level(true, err, LOG_ERR, "%s", what);
+    if (hint != nullptr && *hint != '\0')
+        err_level(false, 0, LOG_ERR, "%s", hint);
+    exit(1);
+}
+
 }  // extern "C"

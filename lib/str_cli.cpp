@@ -5,7 +5,7 @@
 
 namespace {
 
-// Like fgets, but returns the byte count, so a NUL byte in the input is
+// Like fgets (read with getc), but returns the byte count, so a NUL byte in the input is
 // echoed like any other.  0 at EOF.
 size_t read_line(FILE *fp, char *buf, size_t size)
 {
@@ -17,7 +17,7 @@ size_t read_line(FILE *fp, char *buf, size_t size)
             break;
     }
     if (ferror(fp))
-        err_sys("fgets error");
+        err_sys("getc error");
     return n;
 }
 
@@ -36,7 +36,7 @@ void str_cli(FILE *fp, int sockfd)
         if (Readn(sockfd, recvline, n) != static_cast<ssize_t>(n))
             err_quit("str_cli: server terminated prematurely");
         if (fwrite(recvline, 1, n, stdout) != n)
-            err_sys("fputs error");
+            err_sys("fwrite error");
         fflush(stdout);  // show each echo at once, even into a pipe
     }
 }

@@ -5,24 +5,31 @@
 
 extern "C" {
 
-struct addrinfo *host_serv(const char *host, const char *serv, int family, int socktype)
+namespace {
+
+// getaddrinfo with the book's host_serv hints; 0 or an EAI_* code.
+int lookup(const char *host, const char *serv, int family, int socktype, struct addrinfo **res)
 {
-    struct addrinfo hints {}, *res = nullptr;
+    struct addrinfo hints {};
     hints.ai_flags = AI_CANONNAME;
     hints.ai_family = family;      // AF_UNSPEC, AF_INET, AF_INET6, ...
     hints.ai_socktype = socktype;  // 0, SOCK_STREAM, SOCK_DGRAM, ...
-    if (getaddrinfo(host, serv, &hints, &res) != 0)
-        return nullptr;
-    return res;
+    *res = nullptr;
+    return getaddrinfo(host, serv, &hints, res);
+}
+
+}  // namespace
+
+struct addrinfo *host_serv(const char *host, const char *serv, int family, int socktype)
+{
+    struct addrinfo *res;
+    return lookup(host, serv, family, socktype, &res) == 0 ? res : nullptr;
 }
 
 struct addrinfo *Host_serv(const char *host, const char *serv, int family, int socktype)
 {
-    struct addrinfo hints {}, *res = nullptr;
-    hints.ai_flags = AI_CANONNAME;
-    hints.ai_family = family;
-    hints.ai_socktype = socktype;
-    int n = getaddrinfo(host, serv, &hints, &res);
+    struct addrinfo *res;
+    int n = lookup(host, serv, family, socktype, &res);
     if (n != 0)  // getaddrinfo has its own error codes; errno is stale here
         err_quit("host_serv error for %s, %s: %s", host ? host : "(no hostname)",
                  serv ? serv : "(no service name)", gai_strerror(n));

@@ -41,11 +41,9 @@ int tcp_listen(const char *host, const char *serv, socklen_t *addrlenp)
     }
     freeaddrinfo(res);
     if (listenfd < 0) {
-        const char *hint = bind_hint(saved_errno);
-        if (*hint != '\0')
-            err_msg("%s", hint);
-        errno = saved_errno;
-        err_sys("tcp_listen error for %s, %s", shown_host, serv);
+        char what[MAXLINE];
+        snprintf(what, sizeof what, "tcp_listen error for %s, %s", shown_host, serv);
+        err_bind(what, saved_errno, bind_hint(saved_errno));
     }
 
     Listen(listenfd, LISTENQ);

@@ -107,11 +107,9 @@ int udp_server(const char *host, const char *serv, socklen_t *addrlenp)
     }
     freeaddrinfo(res);
     if (sockfd < 0) {
-        const char *hint = bind_hint(saved_errno);
-        if (*hint != '\0')
-            err_msg("%s", hint);
-        errno = saved_errno;
-        err_sys("udp_server error for %s, %s", host ? host : "(any)", serv);
+        char what[MAXLINE];
+        snprintf(what, sizeof what, "udp_server error for %s, %s", host ? host : "(any)", serv);
+        err_bind(what, saved_errno, bind_hint(saved_errno));
     }
     if (addrlenp != nullptr)
         *addrlenp = addrlen;  // to size the buffer for recvfrom()'s address

@@ -232,7 +232,7 @@ unsigned int If_nametoindex(const char *name);   /* unknown name: fatal */
 char *If_indextoname(unsigned int index, char *name);  /* name: IF_NAMESIZE bytes */
 struct if_nameindex *If_nameindex(void);         /* free with if_freenameindex */
 
-/* ---- reading and writing exactly n bytes (readn.cpp, writen.cpp) ----
+/* ---- reading and writing exactly n bytes (readn.cpp: both) ----
  * Both loop over partial transfers and restart on EINTR.
  * readn returns the bytes read: less than n only at EOF; -1 on error. */
 ssize_t readn(int fd, void *vptr, size_t n);
@@ -249,13 +249,15 @@ void    Writen(int fd, const void *ptr, size_t nbytes);
  * call tells (0 at EOF): a caller that skips the pieces of a line too long
  * for it must still answer that line when readline returns 0.
  *
- * It is buffered: one read(2) fills a buffer of up to 4 KiB that belongs to
- * that descriptor alone, so lines from different descriptors or threads
- * never mix.  Bytes it buffered are not seen by a later read(2) on the same
+ * It is buffered: one read(2) fills a buffer of up to BUFFSIZE (8 KiB)
+ * that belongs to that descriptor alone, so lines of different descriptors
+ * never mix, and threads may call it at once, each on its own descriptor.
+ * Two threads reading the same descriptor share its buffer unguarded: don't.
+ * Bytes it buffered are not seen by a later read(2) on the same
  * descriptor; Close(fd) discards them.
  *
  * readline_bytewise is the book's first version, one read(2) per byte:
- * correct and unbuffered, and slow (see bench/readline_bench). */
+ * correct and unbuffered, and slow (see bench/libunp/libunp_bench.cpp). */
 ssize_t readline(int fd, void *vptr, size_t maxlen);
 ssize_t Readline(int fd, void *ptr, size_t maxlen);
 ssize_t readline_bytewise(int fd, void *vptr, size_t maxlen);
@@ -439,6 +441,9 @@ void  daemon_syslog(int level, const char *msg);
  * bind_hint_for: the same for bind(fd, sa, salen), telling apart for a TCP
  * socket without SO_REUSEADDR a port held only by connections in TIME_WAIT
  * (the hint then explains SO_REUSEADDR).  Bind prints it.
+ * err_bind: the one way a failed bind() is reported (Bind, tcp_listen,
+ * udp_server): "<what>: <strerror(err)>" first, the book's familiar line,
+ * then the hint (if not "") on a line of its own; exits 1.
  * check_usage: a program's argument check in one line.  argv[1] "-h" or
  * "--help": print usage on stdout and exit 0; otherwise, when ok is 0,
  * print it on stderr and exit 1 (as err_quit does); when ok, return. */
@@ -448,6 +453,7 @@ int   bad_port_service(const char *serv, int allow_zero);
 void  print_listening(int listenfd);
 const char *bind_hint(int err);
 const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen);
+UNP_NORETURN void err_bind(const char *what, int err, const char *hint);
 void  check_usage(int argc, char **argv, int ok, const char *usage);
 
 

@@ -3,6 +3,7 @@
 // to the caller.
 #include "unp.hpp"
 
+#include <algorithm>
 #include <memory>
 
 namespace unp {
@@ -88,29 +89,70 @@ void write_all(int fd, std::string_view text)
     write_all(fd, std::as_bytes(std::span(text.data(), text.size())));
 }
 
-std::optional<std::string> LineReader::read_line(std::size_t max)
+std::optional<std::string> LineReader::read_line(std::size_t max) { return next(max, nullptr); }
+
+std::optional<std::string> LineReader::read_line(Deadline deadline, std::size_t max)
 {
-    if (max == 0)
-        max = 1;
-    std::string line;
+    return next(max, &deadline);
+}
+
+std::optional<std::string> LineReader::next(std::size_t max, const Deadline *deadline)
+{
+    max = std::max<std::size_t>(max, 1);
+    eof_ = false;
     for (;;) {
-        if (pos_ == buf_.size()) {
-            buf_.resize(BUFFSIZE);
-            pos_ = 0;
-            std::size_t n = read_some(fd_, std::as_writable_bytes(std::span(buf_)));
-            buf_.resize(n);
-            if (n == 0)
-                return line.empty() ? std::nullopt : std::optional(std::move(line));
-        }
-        std::size_t want = std::min(buf_.size() - pos_, max - line.size());
+        std::size_t avail = buf_.size() - pos_;
         std::size_t nl = buf_.find('\n', pos_);
-        bool complete = nl != std::string::npos && nl - pos_ < want;
-        if (complete)
-            want = nl - pos_ + 1;
-        line.append(buf_, pos_, want);
-        pos_ += want;
-        if (complete || line.size() == max)
+        std::size_t take = 0;
+        if (nl != std::string::npos && nl - pos_ < max)
+            take = nl - pos_ + 1;  // a whole line
+        else if (avail >= max)
+            take = max;            // a piece of a longer line
+        else if (eof_)
+            take = avail;          // the last line, without '\n' (or nothing)
+        if (take > 0) {
+            std::string line = buf_.substr(pos_, take);
+            pos_ += take;
+            eof_ = false;
             return line;
+        }
+        if (eof_ || !fill(deadline))
+            return std::nullopt;
+    }
+}
+
+bool LineReader::fill(const Deadline *deadline)
+{
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    for (;;) {
+        if (deadline != nullptr) {
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+            pollfd p{fd_, POLLIN, 0};
+            int n = ::poll(&p, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+            if (n < 0 && errno != EINTR)
+                throw_errno("poll");
+            if (n == 0)
+                return false;
+            if (n < 0)
+                continue;
+        }
+        std::size_t old = buf_.size();
+        buf_.resize(old + BUFFSIZE);
+        ssize_t n = ::read(fd_, buf_.data() + old, BUFFSIZE);
+        buf_.resize(old + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+        if (n > 0)
+            return true;
+        if (n == 0) {
+            eof_ = true;
+            return true;
+        }
+        if (errno == EAGAIN && deadline == nullptr) {
+            pollfd p{fd_, POLLIN, 0};  // a non-blocking descriptor, no deadline: wait
+            ::poll(&p, 1, -1);
+        } else if (errno != EINTR && errno != EAGAIN) {
+            throw_errno("read");
+        }
     }
 }
 

@@ -17,16 +17,7 @@ void Bind(int fd, const SA *sa, socklen_t salen)
 {
     if (bind(fd, sa, salen) < 0) {
         int saved = errno;
-        const char *hint = bind_hint_for(saved, fd, sa, salen);
-        if (*hint != '\0') {
-            // The hint goes after the book's message, so the first line
-            // keeps its familiar "bind error: ..." shape.
-            fflush(stdout);
-            fprintf(stderr, "bind error: %s\n%s\n", strerror(saved), hint);
-            exit(1);
-        }
-        errno = saved;
-        err_sys("bind error");
+        err_bind("bind error", saved, bind_hint_for(saved, fd, sa, salen));
     }
 }
 

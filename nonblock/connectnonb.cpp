@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(port);
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);

@@ -66,7 +66,7 @@ static void start_connect(File &f)
     struct addrinfo hints, *ai;
     int fd, n;
 
-    memset(&hints, 0, sizeof hints);
+    bzero(&hints, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     if ((n = getaddrinfo(host, port, &hints, &ai)) != 0)

@@ -11,6 +11,8 @@
 #   wait_for FILE REGEX       until a line of FILE matches (10 s at most)
 #   fail MESSAGE              say what went wrong and exit 1
 
+. "$(dirname "$0")/../scripts/listening.sh"
+
 pids=""
 
 demo_init() {
@@ -44,6 +46,6 @@ start() {
     "$bin/$name" "$@" 0 >"$tmp/$name.out" 2>"$tmp/$name.err" &
     pid=$!
     pids="$pids $pid"
-    wait_for "$tmp/$name.out" '^listening on .*, port [0-9]+$'
-    port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/$name.out")
+    port=$(wait_listening "$tmp/$name.out") ||
+        fail "$name printed no 'listening on <addr>, port <n>' line: $(cat "$tmp/$name.out" "$tmp/$name.err")"
 }

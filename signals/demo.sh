@@ -8,6 +8,7 @@
 #   4. sigpipe: default action, caught, MSG_NOSIGNAL
 # Exits non-zero, saying why, if any step does not show what it should.
 set -u
+. "$(dirname "$0")/../scripts/listening.sh"  # wait_listening
 build=${1:?usage: signals/demo.sh BUILD_DIR}
 build=$(cd "$build" && pwd) || exit 1
 sig=$build/signals
@@ -53,12 +54,7 @@ start_server() {
     "$@" > "$out" 2>&1 &
     spid=$!
     servers+=("$spid")
-    for _ in $(seq 500); do
-        port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$out")
-        [ -n "$port" ] && return 0
-        sleep 0.01
-    done
-    fail "$* never printed its port"
+    port=$(wait_listening "$out" 5) || fail "$* never printed its port"
 }
 
 # Waits (up to 5 s) until FILE holds TEXT.

@@ -37,17 +37,12 @@ int main(int argc, char **argv)
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
     int on = 1;  // restart the demo at once, even with connections in TIME_WAIT
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(listenfd, (SA *)&servaddr, sizeof servaddr) < 0) {
-        int err = errno;
-        err_ret("bind error");  // "bind error: Address already in use"
-        if (*bind_hint(err) != '\0')
-            err_msg("%s", bind_hint(err));
-        exit(1);
-    }
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     print_listening(listenfd);
 

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 
     // A connection to ourselves: listenfd and connfd are the "server" side.
     int listenfd = Socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     servaddr.sin_port = htons(0);  // any free port

@@ -55,7 +55,8 @@ int main(int argc, char **argv)
     int port = argc - optind == 2 ? Parse_server_port(argv[optind + 1]) : SERV_PORT;
 
     int sockfd = Socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in servaddr {};
+    struct sockaddr_in servaddr;
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
     Inet_pton(AF_INET, argv[optind], &servaddr.sin_addr);

@@ -20,6 +20,7 @@
 //   ps -o pid,ppid,stat,cmd --ppid <the parent's pid>
 #include "sigchld.h"
 #include "unp.h"
+#include "unp.hpp"
 
 #include <string>
 #include <vector>
@@ -33,28 +34,15 @@ int show_children(const std::vector<pid_t> &children)
     int zombies = 0, present = 0;
     printf("    PID    PPID STAT CMD\n");
     for (pid_t pid : children) {
-        // /proc/PID/stat: "pid (comm) state ppid ...".  comm may hold spaces,
-        // so parse from the last ')'.
-        std::string path = "/proc/" + std::to_string(pid) + "/stat";
-        FILE *fp = fopen(path.c_str(), "r");
-        if (fp == nullptr)
+        // /proc/PID/stat, read by the kit's one parser of it.
+        auto st = unp::read_proc_stat(pid);
+        if (!st)
             continue;  // reaped: gone from the process table
-        char buf[512];
-        size_t n = fread(buf, 1, sizeof buf - 1, fp);
-        fclose(fp);
-        buf[n] = '\0';
-        char *open = strchr(buf, '(');
-        char *close = strrchr(buf, ')');
-        char state = '?';
-        long ppid = 0;
-        if (open == nullptr || close == nullptr || sscanf(close + 1, " %c %ld", &state, &ppid) != 2)
-            continue;
-        *close = '\0';
         present++;
-        if (state == 'Z')
+        if (st->state == 'Z')
             zombies++;
-        printf("%7ld %7ld %-4c [%s]%s\n", static_cast<long>(pid), ppid, state, open + 1,
-               state == 'Z' ? " <defunct>" : "");
+        printf("%7ld %7ld %-4c [%s]%s\n", static_cast<long>(pid), static_cast<long>(st->ppid), st->state,
+               st->comm.c_str(), st->state == 'Z' ? " <defunct>" : "");
     }
     printf("%d of %zu children still in the process table, %d of them zombies\n", present,
            children.size(), zombies);

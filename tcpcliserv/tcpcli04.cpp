@@ -19,7 +19,7 @@ int main(int argc, char **argv)
     check_usage(argc, argv, argc == 2 || argc == 3, "usage: tcpcli04 <IPaddress> [port]");
     int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(port);
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);

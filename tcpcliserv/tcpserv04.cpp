@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(port);
@@ -40,8 +40,8 @@ int main(int argc, char **argv)
     for (;;) {
         clilen = sizeof cliaddr;
         if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;  // interrupted by SIGCHLD, or a client reset first: accept again
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;  // interrupted by SIGCHLD, or the client left first: accept again
             err_sys("accept error");
         }
 

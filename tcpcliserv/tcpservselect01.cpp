@@ -21,10 +21,18 @@
 //   - SIGPIPE is ignored, so writing to a vanished client returns EPIPE.
 #include "unp.h"
 
-#include "echo_client.h"  // Client and serve(): one client's echo, non-blocking
-
 #include <algorithm>
+#include <string>
 #include <vector>
+
+// One client: its socket (non-blocking), and the echo it has not taken yet.
+// While `unsent` is empty we wait for its input; otherwise we wait until it
+// can take more, and read nothing from it meanwhile, so a client that sends
+// but never reads holds back only itself.
+struct Client {
+    int fd;
+    std::string unsent;
+};
 
 int main(int argc, char **argv)
 {
@@ -42,7 +50,7 @@ int main(int argc, char **argv)
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);
 
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(port);
@@ -72,9 +80,37 @@ int main(int argc, char **argv)
 
         // Every client select() reported: readable, writable, closed or reset.
         for (size_t i = 0; i < clients.size();) {
-            int fd = clients[i].fd;
-            if ((FD_ISSET(fd, &rset) || FD_ISSET(fd, &wset)) && !serve(clients[i])) {
-                Close(fd);
+            Client &c = clients[i];
+            if (!FD_ISSET(c.fd, &rset) && !FD_ISSET(c.fd, &wset)) {
+                i++;
+                continue;
+            }
+            // It was waiting for input: read what came (EOF: it closed).
+            bool gone = false;
+            if (c.unsent.empty()) {
+                char buf[MAXLINE];
+                ssize_t n = read(c.fd, buf, sizeof buf);
+                if (n == 0) {
+                    gone = true;
+                } else if (n > 0) {
+                    c.unsent.assign(buf, static_cast<size_t>(n));
+                } else if (errno != EAGAIN && errno != EINTR) {
+                    err_ret("read error");  // e.g. Connection reset by peer
+                    gone = true;
+                }
+            }
+            // Echo as much as it can take now; the rest waits for select()'s wset.
+            if (!gone && !c.unsent.empty()) {
+                ssize_t n = write(c.fd, c.unsent.data(), c.unsent.size());
+                if (n >= 0) {
+                    c.unsent.erase(0, static_cast<size_t>(n));
+                } else if (errno != EAGAIN && errno != EINTR) {
+                    err_ret("write error");
+                    gone = true;
+                }
+            }
+            if (gone) {
+                Close(c.fd);
                 clients.erase(clients.begin() + i);
                 continue;
             }
@@ -98,8 +134,8 @@ int main(int argc, char **argv)
                 }
                 Fcntl(connfd, F_SETFL, Fcntl(connfd, F_GETFL, 0) | O_NONBLOCK);
                 clients.push_back({connfd, {}});
-            } else if (errno != EMFILE && errno != ENFILE && errno != EINTR && errno != ECONNABORTED &&
-                       errno != EAGAIN) {
+            } else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO && errno != EAGAIN &&
+                       errno != EMFILE && errno != ENFILE) {  // those: the loop goes on
                 err_sys("accept error");
             }
         }

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 
     sockfd = Socket(AF_INET, SOCK_DGRAM, 0);                       //@blank (h) socket(): an IPv4 UDP socket
 
-    dg_cli(stdin, sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    dg_cli(stdin, sockfd, (SA *) &servaddr, sizeof servaddr);
 
     exit(0);
 }

@@ -29,13 +29,13 @@ void dg_cli_checked(FILE *fp, int sockfd, const SA *pservaddr, socklen_t servlen
         for (;;) {
             len = sizeof reply_addr;
             ssize_t got = Recvfrom(sockfd, recvline, sizeof recvline, 0,
-                                   reinterpret_cast<SA *>(&reply_addr), &len);
+                                   (SA *) &reply_addr, &len);
             if (len == servlen && memcmp(pservaddr, &reply_addr, len) == 0) {
                 fwrite(recvline, 1, static_cast<size_t>(got), stdout);
                 fflush(stdout);
                 break;  // the server's reply: on to the next line
             }
-            err_msg("reply from %s (ignored)", Sock_ntop(reinterpret_cast<SA *>(&reply_addr), len));
+            err_msg("reply from %s (ignored)", Sock_ntop((SA *) &reply_addr, len));
         }
     }
     free(sendline);
@@ -58,6 +58,6 @@ int main(int argc, char **argv)
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
-    dg_cli_checked(stdin, sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    dg_cli_checked(stdin, sockfd, (SA *) &servaddr, sizeof servaddr);
     exit(0);
 }

@@ -34,10 +34,10 @@ int main(int argc, char **argv)
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);
     len = sizeof local;
-    Getsockname(sockfd, reinterpret_cast<SA *>(&local), &len);
-    err_msg("connected: local address %s", Sock_ntop(reinterpret_cast<SA *>(&local), len));
+    Getsockname(sockfd, (SA *) &local, &len);
+    err_msg("connected: local address %s", Sock_ntop((SA *) &local, len));
 
     while ((n = getline(&sendline, &cap, stdin)) > 0) {
         Write(sockfd, sendline, static_cast<size_t>(n));

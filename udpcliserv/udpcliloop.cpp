@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 
     char *sendline = static_cast<char *>(Calloc(1, static_cast<size_t>(length) + 1));
     for (long i = 0; i < count; i++)
-        Sendto(sockfd, sendline, static_cast<size_t>(length), 0, reinterpret_cast<SA *>(&servaddr),
+        Sendto(sockfd, sendline, static_cast<size_t>(length), 0, (SA *) &servaddr,
                sizeof servaddr);
     printf("sent %ld datagrams of %ld bytes\n", count, length);
     free(sendline);

@@ -63,6 +63,6 @@ int main(int argc, char **argv)
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);
 
     sockfd = Socket(AF_INET, SOCK_DGRAM, 0);
-    dg_cli_select(stdin, sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    dg_cli_select(stdin, sockfd, (SA *) &servaddr, sizeof servaddr);
     exit(0);
 }

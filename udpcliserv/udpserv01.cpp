@@ -27,8 +27,8 @@ int main(int argc, char **argv)
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);                  //@blank (b) sin_addr: any interface, in network byte order
     servaddr.sin_port = htons(static_cast<uint16_t>(port));        //@blank (c) sin_port: the port, in network byte order
 
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (d) bind(): the socket to servaddr
+    Bind(sockfd, (SA *) &servaddr, sizeof servaddr);  //@blank (d) bind(): the socket to servaddr
     print_listening(sockfd);
 
-    dg_echo(sockfd, reinterpret_cast<SA *>(&cliaddr), sizeof cliaddr);  // never returns
+    dg_echo(sockfd, (SA *) &cliaddr, sizeof cliaddr);  // never returns
 }

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(sockfd, (SA *) &servaddr, sizeof servaddr);
     printf("receive buffer (SO_RCVBUF): %d bytes\n", got);
     print_listening(sockfd);
 
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         if (n <= 0)
             continue;
         len = sizeof cliaddr;
-        Recvfrom(sockfd, mesg, sizeof mesg, 0, reinterpret_cast<SA *>(&cliaddr), &len);
+        Recvfrom(sockfd, mesg, sizeof mesg, 0, (SA *) &cliaddr, &len);
         count++;
     }
     report(count, before);

@@ -37,15 +37,15 @@ int main(int argc, char **argv)
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
     Setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     // Port 0: the kernel chose TCP's port; UDP asks for the same number.
     len = sizeof servaddr;
-    Getsockname(listenfd, reinterpret_cast<SA *>(&servaddr), &len);
+    Getsockname(listenfd, (SA *) &servaddr, &len);
 
     // The UDP socket, on the same port number.
     udpfd = Socket(AF_INET, SOCK_DGRAM, 0);
-    Bind(udpfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(udpfd, (SA *) &servaddr, sizeof servaddr);
     print_listening(listenfd);
     printf("udp on the same port: %d\n", ntohs(servaddr.sin_port));
     fflush(stdout);
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 
         if (FD_ISSET(listenfd, &rset)) {
             len = sizeof cliaddr;
-            connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &len);
+            connfd = Accept(listenfd, (SA *) &cliaddr, &len);
             if ((childpid = Fork()) == 0) {  // the child serves this client
                 Close(listenfd);
                 Close(udpfd);
@@ -77,9 +77,9 @@ int main(int argc, char **argv)
 
         if (FD_ISSET(udpfd, &rset)) {
             len = sizeof cliaddr;
-            n = Recvfrom(udpfd, mesg, sizeof mesg, 0, reinterpret_cast<SA *>(&cliaddr), &len);
-            if (sendto(udpfd, mesg, static_cast<size_t>(n), 0, reinterpret_cast<SA *>(&cliaddr), len) != n)
-                err_ret("sendto error to %s", Sock_ntop(reinterpret_cast<SA *>(&cliaddr), len));
+            n = Recvfrom(udpfd, mesg, sizeof mesg, 0, (SA *) &cliaddr, &len);
+            if (sendto(udpfd, mesg, static_cast<size_t>(n), 0, (SA *) &cliaddr, len) != n)
+                err_ret("sendto error to %s", Sock_ntop((SA *) &cliaddr, len));
         }
     }
 }

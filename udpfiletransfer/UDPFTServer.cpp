@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);                   //@blank (b) sin_addr: any interface
     servaddr.sin_port = htons(static_cast<uint16_t>(port));         //@blank (c) sin_port: the port
-    Bind(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (d) bind()
+    Bind(sockfd, (SA *) &servaddr, sizeof servaddr);  //@blank (d) bind()
     int rcvbuf = 4 << 20;  // room for many clients' windows at once
     setsockopt(sockfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     print_listening(sockfd);
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < 64 && (pfd.revents & POLLIN); i++) {
             //@blank-begin (e) recvfrom(): a datagram waiting (without blocking), and who sent it
             len = sizeof cliaddr;
-            n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<SA *>(&cliaddr), &len);
+            n = recvfrom(sockfd, buf, sizeof buf, MSG_DONTWAIT, (SA *) &cliaddr, &len);
             //@blank-end
             if (n < 0)
                 break;  // EAGAIN: none left
@@ -191,7 +191,7 @@ void start_get(Transfer &t, std::uint16_t window)
     Transfer &kept = transfers[t.peer + "/" + std::to_string(t.tid)] = std::move(t);
     kept.file = std::move(f.fd);
     kept.sender.emplace(f.size, kept.block, window, [&kept, size = f.size](std::uint32_t seq, bool again) {
-        return udpft::send_file_block(sockfd, reinterpret_cast<const SA *>(&kept.addr), kept.addrlen,
+        return udpft::send_file_block(sockfd, (const SA *) &kept.addr, kept.addrlen,
                                       kept.file.get(), size, kept.block, kept.tid, seq, again);
     });
     kept.sender->start(Clock::now());
@@ -289,7 +289,7 @@ void on_request(const udpft::Packet &p, const sockaddr_storage &from, socklen_t 
 
 void handle(const unsigned char *buf, std::size_t n, const sockaddr_storage &from, socklen_t fromlen)
 {
-    std::string peer = Sock_ntop(reinterpret_cast<const SA *>(&from), fromlen);
+    std::string peer = Sock_ntop((const SA *) &from, fromlen);
     udpft::Malformed bad;
     auto p = udpft::decode({buf, n}, &bad);
     if (!p) {

@@ -26,9 +26,7 @@ namespace wire {
 
 namespace {
 
-std::string num(uint64_t v) { return std::to_string(v); }
-
-std::string endpoint(const Side &s) { return s.addr + "." + num(s.port); }
+std::string endpoint(const Side &s) { return wire::endpoint(s.addr, s.port); }
 
 }  // namespace
 

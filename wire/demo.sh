@@ -6,6 +6,7 @@
 # tcpview's one-line explanation and the experiments' own output instead.
 # Exits non-zero if anything is off.
 set -eu
+. "$(dirname "$0")/../scripts/listening.sh"  # wait_listening
 build=${1:?usage: wire/demo.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
 tcpview=$build/wire/tcpview
@@ -37,11 +38,7 @@ if grep -q 'needs root' "$tmp/err"; then
     "$ex/upperserv" 0 >"$tmp/server.out" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
-    tries=0
-    until grep -q '^listening on' "$tmp/server.out"; do
-        tries=$((tries + 1)); [ "$tries" -lt 100 ] || fail "upperserv did not start"; sleep 0.05
-    done
-    port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$tmp/server.out")
+    port=$(wait_listening "$tmp/server.out" 5) || fail "upperserv did not start"
     echo "\$ oneshotcli 127.0.0.1 $port hello again"
     "$ex/oneshotcli" 127.0.0.1 "$port" hello again | tee "$tmp/out"
     expect 'read 5 bytes: HELLO'

@@ -9,8 +9,6 @@ namespace {
 
 constexpr int left_x = 200, right_x = 600, width = 800, row = 34, panel_head = 70;
 
-std::string num(int64_t v) { return std::to_string(v); }
-
 std::string escape(const std::string &text)
 {
     std::string out;

@@ -7,17 +7,19 @@
 // so nothing the programs sent is missed.
 #include "run.hpp"
 
+#include "unp.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace wire {
@@ -37,11 +39,12 @@ public:
     // own_group: a process group of its own (the server: tcpview stops its
     // whole tree at the end) with stdin from /dev/null; otherwise the child
     // shares tcpview's terminal and stdin (the client may read the keyboard).
-    Child(const std::string &command, bool own_group)
+    Child(const std::string &command, bool own_group) : group_(own_group)
     {
         int fds[2];
         if (pipe2(fds, O_CLOEXEC) != 0)
             return;
+        unp::Fd ours(fds[0]), theirs(fds[1]);
         pid_ = fork();
         if (pid_ == 0) {
             if (own_group) {
@@ -50,62 +53,48 @@ public:
                 if (null >= 0)
                     dup2(null, STDIN_FILENO);
             }
-            dup2(fds[1], STDOUT_FILENO);
-            dup2(fds[1], STDERR_FILENO);
+            dup2(theirs.get(), STDOUT_FILENO);
+            dup2(theirs.get(), STDERR_FILENO);
             signal(SIGPIPE, SIG_DFL);
             execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
             _exit(127);
         }
-        close(fds[1]);
-        if (pid_ < 0) {
-            close(fds[0]);
+        if (pid_ < 0)
             return;
-        }
         if (own_group)
             setpgid(pid_, pid_);  // also here: no race with the kill at the end
-        fd_ = fds[0];
-        fcntl(fd_, F_SETFL, O_NONBLOCK);  // read_lines() never waits
-        group_ = own_group;
+        fcntl(ours.get(), F_SETFL, O_NONBLOCK);
+        fd_ = std::move(ours);
+        lines_.emplace(fd_.get());
     }
     Child(const Child &) = delete;
     Child &operator=(const Child &) = delete;
-    ~Child()
-    {
-        stop();
-        if (fd_ >= 0)
-            close(fd_);
-    }
+    ~Child() { stop(); }
 
     bool started() const { return pid_ > 0; }
-    int fd() const { return eof_ ? -1 : fd_; }
+    int fd() const { return eof_ ? -1 : fd_.get(); }
     bool eof() const { return eof_; }
 
-    // Complete lines read so far (and the last partial one at EOF).
+    // Complete lines that have come (and the last partial one at EOF), at
+    // once: read_lines() never waits.
     std::vector<std::string> read_lines()
     {
         std::vector<std::string> lines;
-        if (fd_ < 0 || eof_)
+        if (!lines_ || eof_)
             return lines;
-        char buf[4096];
-        ssize_t n = read(fd_, buf, sizeof buf);
-        if (n > 0) {
-            pending_.append(buf, static_cast<size_t>(n));
+        std::size_t before = lines_->buffered();
+        while (auto line = lines_->read_line(Clock::now())) {
+            if (line->ends_with('\n'))
+                line->pop_back();
+            lines.push_back(std::move(*line));
+        }
+        eof_ = lines_->at_eof();
+        if (!lines.empty() || lines_->buffered() != before)
             last_read_ = Clock::now();
-        }
-        else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-            eof_ = true;
-        size_t nl;
-        while ((nl = pending_.find('\n')) != std::string::npos) {
-            lines.push_back(pending_.substr(0, nl));
-            pending_.erase(0, nl + 1);
-        }
-        // At end of file, or when a prompt without newline ("Command: ")
-        // has waited a while: show the partial line too.
-        bool stale = Clock::now() - last_read_ > std::chrono::milliseconds(100);
-        if ((eof_ || stale) && !pending_.empty()) {
-            lines.push_back(pending_);
-            pending_.clear();
-        }
+        // A prompt without newline ("Command: ") that has waited a while:
+        // show it too.
+        if (lines_->buffered() > 0 && Clock::now() - last_read_ > std::chrono::milliseconds(100))
+            lines.push_back(lines_->take_buffered());
         return lines;
     }
 
@@ -134,22 +123,8 @@ public:
                 long pid = strtol(e->d_name, &end, 10);
                 if (*end != '\0' || pid <= 0)
                     continue;
-                char path[64], text[512];
-                snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-                int fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                    continue;  // gone meanwhile
-                ssize_t n = read(fd, text, sizeof text - 1);
-                close(fd);
-                if (n <= 0)
-                    continue;  // reaped between open() and read(): ESRCH
-                text[n] = '\0';
-                const char *paren = strrchr(text, ')');  // the command name may hold spaces
-                char state = 0;
-                long ppid = 0, pgrp = 0;
-                if (!paren || sscanf(paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3)
-                    continue;
-                if (pgrp == pid_ && (state == 'R' || state == 'D')) {
+                auto st = unp::read_proc_stat(static_cast<pid_t>(pid));  // nullopt: gone meanwhile
+                if (st && st->pgrp == pid_ && (st->state == 'R' || st->state == 'D')) {
                     busy = true;
                     break;
                 }
@@ -191,13 +166,13 @@ public:
 
 private:
     pid_t pid_ = -1;
-    int fd_ = -1;
+    unp::Fd fd_;
+    std::optional<unp::LineReader> lines_;  // over fd_, once started
     bool group_ = false;
     bool eof_ = false;
     bool reaped_ = false;
     bool stopped_ = false;
     int status_ = 0;
-    std::string pending_;
     Clock::time_point last_read_ = Clock::now();
 };
 
@@ -207,23 +182,6 @@ void show(std::ostream &out, const char *who, const std::vector<std::string> &li
         out << "[" << who << "] " << l << '\n';
     if (!lines.empty())
         out.flush();
-}
-
-// The port of a "listening on <addr>, port <n>" line, or -1.
-int listening_port(const std::string &line)
-{
-    const std::string head = "listening on ", tail = ", port ";
-    size_t at = line.find(head);
-    size_t p = at == std::string::npos ? at : line.find(tail, at + head.size());
-    if (p == std::string::npos)
-        return -1;
-    size_t digits = p + tail.size(), end = digits;
-    while (end < line.size() && end - digits < 5 && isdigit(static_cast<unsigned char>(line[end])))
-        ++end;
-    if (end == digits)
-        return -1;
-    int port = std::stoi(line.substr(digits, end - digits));
-    return port <= 65535 ? port : -1;
 }
 
 // Shows the server's output until its "listening on" line; its port, or
@@ -248,7 +206,7 @@ int wait_for_port(Child &server, const RunOptions &o, std::ostream &out,
         show(out, "server", lines);
         for (const auto &l : lines)
             if (port < 0)
-                port = listening_port(l);
+                port = unp::parse_listening(l).value_or(-1);
         if (port < 0 && server.eof()) {
             while (!server.exited())
                 poll(nullptr, 0, 10);
@@ -272,16 +230,124 @@ std::string substitute_port(std::string command, int port)
     return command;
 }
 
+namespace {
+
+// Sets the kernel filter, or says why not on stderr.
+bool set_filter(Capture &capture, const std::string &filter, std::ostream &out)
+{
+    if (capture.set_filter(filter))
+        return true;
+    out.flush();
+    fprintf(stderr, "tcpview: %s\n", capture.error().c_str());
+    return false;
+}
+
+// The conversation once both programs run: what the loop and the wind-down share.
+struct Session {
+    Session(Capture &c, Child &srv, Child &cli, Viewer &v, const RunOptions &opts, std::ostream &os)
+        : capture(c), server(srv), client(cli), viewer(v), o(opts), out(os)
+    {
+    }
+    Capture &capture;
+    Child &server, &client;
+    Viewer &viewer;
+    const RunOptions &o;
+    std::ostream &out;
+    Capture::Handler handler;  // shows a frame, notes when it came
+    Clock::time_point last_packet = Clock::now();
+    bool client_done = false, server_done = false;
+    Clock::time_point client_done_at = Clock::now();
+    std::string why_stopped;
+};
+
+// Notes a program that has ended (output read to EOF, process reaped).
+void note_ended(Session &s)
+{
+    if (!s.client_done && s.client.eof() && s.client.exited()) {
+        s.client_done = true;
+        s.client_done_at = Clock::now();
+        s.out << "[client] " << s.client.describe() << '\n';
+    }
+    if (!s.server_done && s.server.eof() && s.server.exited()) {
+        s.server_done = true;
+        s.out << "[server] " << s.server.describe() << '\n';
+    }
+}
+
+// Once the client is gone: true when every connection is over (or no
+// segment has come for too long, said in why_stopped).
+bool conversation_over(Session &s)
+{
+    auto now = Clock::now();
+    const Tracker &t = s.viewer.tracker();
+    // Over: wait a moment more for stragglers (segments that were already
+    // in flight when an RST ended the connection).
+    if (t.all_finished() && now - s.last_packet > std::chrono::milliseconds(50))
+        return true;
+    if (t.connections().empty() && now - s.client_done_at > std::chrono::milliseconds(300))
+        return true;
+    if (s.server_done && now - s.last_packet > std::chrono::milliseconds(300))
+        return true;
+    if (now - std::max(s.client_done_at, s.last_packet) > ms(s.o.drain_seconds)) {
+        s.why_stopped = "stopped waiting after " + std::to_string(static_cast<int>(s.o.drain_seconds)) +
+                        " s without a segment: a connection is still open (--drain changes the wait)";
+        return true;
+    }
+    return false;
+}
+
+// Shows segments and both programs' output until the conversation is over.
+void converse(Session &s, const volatile std::sig_atomic_t &stop)
+{
+    while (!stop) {
+        struct pollfd p[3] = {{s.capture.selectable_fd(), POLLIN, 0},
+                              {s.server.fd(), POLLIN, 0},
+                              {s.client.fd(), POLLIN, 0}};
+        poll(p, 3, 20);
+        s.capture.dispatch(s.handler);
+        show(s.out, "server", s.server.read_lines());
+        show(s.out, "client", s.client.read_lines());
+        note_ended(s);
+        if (s.client_done && conversation_over(s))
+            break;
+    }
+    s.capture.dispatch(s.handler);  // anything still in the buffer
+}
+
+// The server (an iterative one never exits) is not part of the lesson once
+// the client is done: stop it, quietly.  But first let it finish reacting
+// to the end of the conversation (the client's RST wakes it to print "read
+// error: Connection reset by peer"): wait until every process of its group
+// is blocked again, at most a second for a busy server.  Then the summary.
+void wind_down(Session &s, const volatile std::sig_atomic_t &stop)
+{
+    auto idle_deadline = Clock::now() + std::chrono::seconds(1);
+    while (!stop && !s.server.idle() && Clock::now() < idle_deadline) {
+        poll(nullptr, 0, 5);
+        show(s.out, "server", s.server.read_lines());
+    }
+    s.server.stop();
+    s.client.stop();
+    show(s.out, "server", s.server.read_lines());
+    if (!s.server_done)
+        s.out << "[server] " << s.server.describe() << '\n';
+    if (!s.client_done)
+        s.out << "[client] " << s.client.describe() << '\n';
+    if (!s.why_stopped.empty())
+        s.out << "[tcpview] " << s.why_stopped << '\n';
+    if (unsigned dropped = s.capture.dropped())
+        s.out << "[tcpview] warning: the kernel dropped " << dropped << " packets (capture buffer full)\n";
+    s.viewer.summary();
+}
+
+}  // namespace
+
 int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
              const volatile std::sig_atomic_t &stop)
 {
     // Nothing is shown until the port is known: match no packet at all.
-    if (!capture.set_filter("tcp port 0")) {
-        out.flush();
-        fprintf(stderr, "tcpview: %s\n", capture.error().c_str());
+    if (!set_filter(capture, "tcp port 0", out))
         return 1;
-    }
-
     Child server(o.server_command, true);
     if (!server.started()) {
         fprintf(stderr, "tcpview: cannot start the server: %s\n", strerror(errno));
@@ -290,30 +356,16 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
     const int port = wait_for_port(server, o, out, stop);
     if (port < 0)
         return 1;
-
     // The port, and ICMP errors (they quote it; the viewer checks that).
     std::string filter = "port " + std::to_string(port) + " or icmp or icmp6";
-    if (!o.filter.empty())
-        filter = "(" + filter + ") and (" + o.filter + ")";
-    if (!capture.set_filter(filter)) {
-        out.flush();
-        fprintf(stderr, "tcpview: %s\n", capture.error().c_str());
+    if (!set_filter(capture, o.filter.empty() ? filter : "(" + filter + ") and (" + o.filter + ")", out))
         return 1;
-    }
 
     ViewOptions view = o.view;
     view.server_port = port;
     view.only_server_port = true;  // the kernel filter matched the port; this is the guarantee
     Viewer viewer(out, view);
-    auto last_packet = Clock::now();
     Feed feed(capture, viewer);
-    const Capture::Handler show_frame = feed.handler();
-    Capture::Handler handler = [&](uint64_t number, int64_t t, std::span<const uint8_t> frame) {
-        if (!show_frame(number, t, frame))
-            return false;
-        last_packet = Clock::now();
-        return true;
-    };
 
     const std::string client_command = substitute_port(o.client_command, port);
     out << "[tcpview] client: " << client_command << '\n';
@@ -323,71 +375,15 @@ int run_pair(Capture &capture, const RunOptions &o, std::ostream &out,
         fprintf(stderr, "tcpview: cannot start the client: %s\n", strerror(errno));
         return 1;
     }
-
-    bool client_done = false, server_done = false;
-    auto client_done_at = Clock::now();
-    std::string why_stopped;
-    while (!stop) {
-        struct pollfd p[3] = {{capture.selectable_fd(), POLLIN, 0},
-                              {server.fd(), POLLIN, 0},
-                              {client.fd(), POLLIN, 0}};
-        poll(p, 3, 20);
-        capture.dispatch(handler);
-        show(out, "server", server.read_lines());
-        show(out, "client", client.read_lines());
-
-        if (!client_done && client.eof() && client.exited()) {
-            client_done = true;
-            client_done_at = Clock::now();
-            out << "[client] " << client.describe() << '\n';
-        }
-        if (!server_done && server.eof() && server.exited()) {
-            server_done = true;
-            out << "[server] " << server.describe() << '\n';
-        }
-        if (!client_done)
-            continue;
-        // The client is gone: wait until every connection is over.
-        auto now = Clock::now();
-        const Tracker &t = viewer.tracker();
-        // Over: wait a moment more for stragglers (segments that were
-        // already in flight when an RST ended the connection).
-        if (t.all_finished() && now - last_packet > std::chrono::milliseconds(50))
-            break;
-        if (t.connections().empty() && now - client_done_at > std::chrono::milliseconds(300))
-            break;
-        if (server_done && now - last_packet > std::chrono::milliseconds(300))
-            break;
-        if (now - std::max(client_done_at, last_packet) > ms(o.drain_seconds)) {
-            why_stopped = "stopped waiting after " + std::to_string(static_cast<int>(o.drain_seconds)) +
-                          " s without a segment: a connection is still open (--drain changes the wait)";
-            break;
-        }
-    }
-    capture.dispatch(handler);  // anything still in the buffer
-
-    // The server (an iterative one never exits) is not part of the lesson
-    // once the client is done: stop it, quietly.  But first let it finish
-    // reacting to the end of the conversation (the client's RST wakes it to
-    // print "read error: Connection reset by peer"): wait until every process
-    // of its group is blocked again, at most a second for a busy server.
-    auto idle_deadline = Clock::now() + std::chrono::seconds(1);
-    while (!stop && !server.idle() && Clock::now() < idle_deadline) {
-        poll(nullptr, 0, 5);
-        show(out, "server", server.read_lines());
-    }
-    server.stop();
-    client.stop();
-    show(out, "server", server.read_lines());
-    if (!server_done)
-        out << "[server] " << server.describe() << '\n';
-    if (!client_done)
-        out << "[client] " << client.describe() << '\n';
-    if (!why_stopped.empty())
-        out << "[tcpview] " << why_stopped << '\n';
-    if (unsigned dropped = capture.dropped())
-        out << "[tcpview] warning: the kernel dropped " << dropped << " packets (capture buffer full)\n";
-    viewer.summary();
+    Session s(capture, server, client, viewer, o, out);
+    s.handler = [&s, show_frame = feed.handler()](uint64_t number, int64_t t, std::span<const uint8_t> frame) {
+        if (!show_frame(number, t, frame))
+            return false;
+        s.last_packet = Clock::now();
+        return true;
+    };
+    converse(s, stop);
+    wind_down(s, stop);
     return 0;
 }
 

@@ -32,8 +32,8 @@ constexpr uint16_t ethertype_ipv6 = 0x86dd;
 constexpr uint16_t ethertype_vlan = 0x8100;
 constexpr uint16_t ethertype_qinq = 0x88a8;
 
-// The IP packet inside a frame, and which version the link layer says it is
-// (0: look at the packet's first nibble).
+// The IP packet inside a frame (its version is its first nibble: see
+// decode_ip), or what the frame holds instead.
 struct Network {
     std::span<const uint8_t> packet;
     bool ok = false;

@@ -16,6 +16,11 @@
 
 namespace wire {
 
+// Text helpers every part of the viewer writes with: a number, and an
+// endpoint the way tcpdump writes it ("127.0.0.1.9877").
+template <class Number> std::string num(Number v) { return std::to_string(v); }
+inline std::string endpoint(const std::string &addr, uint16_t port) { return addr + "." + num(port); }
+
 // Link-layer types (libpcap's DLT_ values on Linux; the file format's
 // LINKTYPE_ values are mapped to these by libpcap).
 enum Link : int {
@@ -107,7 +112,8 @@ struct Packet {
 Packet decode_packet(int link, int64_t time_us, std::span<const uint8_t> frame);
 
 // The TCP segment in one frame; nullopt if the frame is not TCP over IPv4 or
-// IPv6, is a non-first IP fragment, or is too short to hold the headers.
+// IPv6, is an IP fragment (the first one too: its TCP payload is not all
+// there), or is too short to hold the headers.
 std::optional<Segment> decode_frame(int link, int64_t time_us, std::span<const uint8_t> frame);
 
 // The TCP header alone (bytes from the TCP header to the end of the

@@ -12,8 +12,6 @@ namespace wire {
 
 namespace {
 
-std::string num(uint64_t v) { return std::to_string(v); }
-
 std::string head(uint64_t number, const std::string &time)
 {
     std::string n = num(number);

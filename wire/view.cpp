@@ -15,8 +15,6 @@ namespace wire {
 
 namespace {
 
-std::string num(uint64_t v) { return std::to_string(v); }
-
 std::string time_text(int64_t time_us, int64_t first_us, bool absolute)
 {
     char buf[64];
@@ -33,8 +31,6 @@ std::string time_text(int64_t time_us, int64_t first_us, bool absolute)
     }
     return buf;
 }
-
-std::string endpoint(const std::string &addr, uint16_t port) { return addr + "." + num(port); }
 
 std::string pad_left(const std::string &s, size_t width)
 {

@@ -34,6 +34,7 @@
 // 1 on a usage or setup error.
 #include "service.h"
 #include "unp.h"
+#include "unp.hpp"
 
 #include <getopt.h>
 #include <netinet/tcp.h>
@@ -41,12 +42,11 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <latch>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,14 +73,30 @@ struct Options {
     bool csv = false, header = false;
 };
 
-enum class Outcome { ok, refused, reset, timed_out, bad_reply, other };
+enum class Outcome { ok, refused, reset, timed_out, bad_reply, other, count_ };
+constexpr std::size_t kOutcomes = static_cast<std::size_t>(Outcome::count_);
 
 // What one client thread counted.
 struct Tally {
-    long count[6] = {};  // by Outcome
+    std::array<long, kOutcomes> counts{};  // by Outcome: see operator[]
     std::vector<double> latency_us;  // of the successful requests
     Clock::time_point began, ended;  // this client's first and last moment
-    void add(Outcome o) { count[static_cast<int>(o)]++; }
+    void add(Outcome o) { counts[static_cast<std::size_t>(o)]++; }
+    long operator[](Outcome o) const { return counts[static_cast<std::size_t>(o)]; }
+    long failed() const { return total() - (*this)[Outcome::ok]; }
+    long total() const
+    {
+        long n = 0;
+        for (long c : counts)
+            n += c;
+        return n;
+    }
+    void merge(const Tally &t)
+    {
+        for (std::size_t k = 0; k < kOutcomes; k++)
+            counts[k] += t.counts[k];
+        latency_us.insert(latency_us.end(), t.latency_us.begin(), t.latency_us.end());
+    }
 };
 
 Outcome outcome_of(int err)
@@ -100,44 +116,31 @@ Outcome outcome_of(int err)
     }
 }
 
-struct Target {
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-};
-
-Target resolve(const std::string &host, const std::string &port)
+// The server's address: an address, never a name to look up.
+unp::Address resolve(const std::string &host, const std::string &port)
 {
-    struct addrinfo hints {}, *res = nullptr;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICHOST;  // an address, never a name to look up
-    int n = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
-    if (n != 0)
-        err_quit("loadgen: bad address %s port %s: %s (give a numeric address: 127.0.0.1, ::1)",
-                 host.c_str(), port.c_str(), gai_strerror(n));
-    Target t;
-    memcpy(&t.addr, res->ai_addr, res->ai_addrlen);
-    t.len = res->ai_addrlen;
-    freeaddrinfo(res);
-    return t;
+    try {
+        return unp::numeric_address(host, port);
+    } catch (const std::system_error &e) {
+        err_quit("loadgen: %s (give a numeric address: 127.0.0.1, ::1)", e.what());
+    }
 }
 
-// A connected socket with the timeouts set, or -1 with errno.
-int connect_to(const Target &t, int timeout_ms)
+// A connected socket with the timeouts set, or an empty Fd with errno.
+unp::Fd connect_to(const unp::Address &t, int timeout_ms)
 {
-    int fd = socket(t.addr.ss_family, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
+    unp::Fd fd(socket(t.family(), SOCK_STREAM, 0));
+    if (!fd)
+        return fd;
     struct timeval tv {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     int on = 1;  // trickled pieces go out at once, not held back by Nagle
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 ||
-        connect(fd, reinterpret_cast<const SA *>(&t.addr), t.len) < 0) {
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
+        setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 ||
+        connect(fd.get(), t.sa(), t.len) < 0) {
         int saved = errno;
-        close(fd);
+        fd.reset();
         errno = saved;
-        return -1;
     }
     return fd;
 }
@@ -188,7 +191,7 @@ Outcome exchange(int fd, std::uint32_t tag, std::uint32_t trickle_usec, const Op
 
 // One client: R requests, or with `slow` as many as it can, trickled,
 // until `stop` is set.
-void run_client(int id, bool slow, const Options &o, const Target &t, std::latch &start,
+void run_client(int id, bool slow, const Options &o, const unp::Address &t, std::latch &start,
                 const std::atomic<bool> &stop, Tally &tally)
 {
     std::vector<unsigned char> request(o.request_size);
@@ -198,27 +201,24 @@ void run_client(int id, bool slow, const Options &o, const Target &t, std::latch
     std::uint32_t trickle = (slow || o.slow_clients == 0) ? o.trickle_usec : 0;
     start.arrive_and_wait();  // all clients begin together
     tally.began = Clock::now();
-    int fd = -1;
+    unp::Fd fd;
     for (long r = 0; slow ? !stop.load() : r < o.requests; r++) {
         // A tag unique to this client and request: a reply meant for
         // another client or an earlier request fails the check.
         auto tag = static_cast<std::uint32_t>(id * 7919 + r * 104729);
         auto t0 = Clock::now();
-        if (fd < 0 && (fd = connect_to(t, o.timeout_ms)) < 0) {
+        if (!fd && !(fd = connect_to(t, o.timeout_ms))) {
             tally.add(outcome_of(errno));
             continue;
         }
-        Outcome result = exchange(fd, tag, trickle, o, request);
+        Outcome result = exchange(fd.get(), tag, trickle, o, request);
         tally.add(result);
         if (result == Outcome::ok && !slow)
             tally.latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-        if (!o.keepalive || result != Outcome::ok) {
-            close(fd);  // we close first: the TIME_WAIT is on our side
-            fd = -1;
-        }
+        if (!o.keepalive || result != Outcome::ok)
+            fd.reset();  // we close first: the TIME_WAIT is on our side
     }
-    if (fd >= 0)
-        close(fd);
+    fd.reset();
     tally.ended = Clock::now();
 }
 
@@ -231,20 +231,12 @@ struct CpuTime {
 // From /proc/<pid>/stat: utime, stime, cutime, cstime (fields 14 to 17).
 bool read_proc_cpu(pid_t pid, CpuTime &cpu)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto paren = text.rfind(')');  // the command name may hold spaces
-    if (paren == std::string::npos)
-        return false;
-    std::istringstream fields(text.substr(paren + 2));
-    std::vector<std::string> f;
-    for (std::string s; fields >> s && f.size() < 15;)
-        f.push_back(s);
-    if (f.size() < 15)
+    auto st = unp::read_proc_stat(pid);
+    if (!st)
         return false;
     double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-    cpu.user = (std::stod(f[11]) + std::stod(f[13])) / tick;  // field 3 is f[0]
-    cpu.sys = (std::stod(f[12]) + std::stod(f[14])) / tick;
+    cpu.user = static_cast<double>(st->utime + static_cast<unsigned long long>(st->cutime)) / tick;
+    cpu.sys = static_cast<double>(st->stime + static_cast<unsigned long long>(st->cstime)) / tick;
     return true;
 }
 
@@ -252,7 +244,7 @@ bool read_proc_cpu(pid_t pid, CpuTime &cpu)
 
 struct Server {
     pid_t pid = -1;
-    int out = -1;  // its stdout
+    unp::Fd out;  // its stdout
     std::thread drain;
 };
 
@@ -277,40 +269,25 @@ int start_server(const std::vector<std::string> &argv, Server &s)
     }
     setpgid(s.pid, s.pid);  // also here, so it holds before we signal the group
     close(p[1]);
-    s.out = p[0];
+    s.out.reset(p[0]);
 
-    std::string seen;
+    unp::LineReader lines(s.out.get());
     auto deadline = Clock::now() + std::chrono::seconds(10);
-    for (;;) {
-        auto nl = seen.find('\n');
-        while (nl != std::string::npos) {
-            std::string line = seen.substr(0, nl);
-            seen.erase(0, nl + 1);
-            if (line.rfind("listening on ", 0) == 0) {
-                auto at = line.rfind("port ");
-                if (at != std::string::npos) {
-                    // From now on its output is read and dropped, so a
-                    // chatty server never blocks on a full pipe.
-                    s.drain = std::thread([fd = s.out] {
-                        char buf[4096];
-                        while (read(fd, buf, sizeof buf) > 0 || errno == EINTR)
-                            ;
-                    });
-                    return atoi(line.c_str() + at + 5);
-                }
-            }
-            nl = seen.find('\n');
+    while (auto line = lines.read_line(deadline)) {
+        if (auto port = unp::parse_listening(*line)) {
+            // From now on its output is read and dropped, so a chatty
+            // server never blocks on a full pipe.
+            s.drain = std::thread([fd = s.out.get()] {
+                char buf[4096];
+                while (read(fd, buf, sizeof buf) > 0 || errno == EINTR)
+                    ;
+            });
+            return *port;
         }
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        struct pollfd pfd {s.out, POLLIN, 0};
-        if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0)
-            err_quit("loadgen: %s printed no \"listening on ..., port N\" line within 10 s", argv[0].c_str());
-        char buf[512];
-        ssize_t n = read(s.out, buf, sizeof buf);
-        if (n <= 0)
-            err_quit("loadgen: %s ended before it printed \"listening on ..., port N\"", argv[0].c_str());
-        seen.append(buf, static_cast<std::size_t>(n));
     }
+    if (lines.at_eof())
+        err_quit("loadgen: %s ended before it printed \"listening on ..., port N\"", argv[0].c_str());
+    err_quit("loadgen: %s printed no \"listening on ..., port N\" line within 10 s", argv[0].c_str());
 }
 
 // SIGTERM to the server's process group, then reap every process of it.
@@ -338,7 +315,7 @@ CpuTime stop_server(Server &s)
     }
     if (s.drain.joinable())
         s.drain.join();  // EOF once the whole group is gone
-    close(s.out);
+    s.out.reset();
     struct rusage ru {};
     getrusage(RUSAGE_CHILDREN, &ru);
     auto secs = [](const timeval &tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
@@ -430,6 +407,81 @@ const char *kCsvHeader =
     "ok,refused,reset,timed_out,bad_reply,other,wall_s,requests_per_s,p50_ms,p90_ms,p99_ms,max_ms,"
     "server_user_s,server_sys_s";
 
+// What a run measured: the C measured clients' tally, the slow ones', the
+// wall time and the server's CPU time (NAN when unknown).
+struct Results {
+    Tally all, slow;
+    double wall = 0;
+    double user = NAN, sys = NAN;
+};
+
+// Runs the C measured clients and the K slow ones against target; the wall
+// time is from the first measured client's start to the last one's end, as
+// the clients saw it (this thread may run late on a busy machine).
+Results run_clients(const Options &o, const unp::Address &target)
+{
+    int nthreads = o.clients + o.slow_clients;  // 0..C-1 measured, C.. slow
+    std::vector<Tally> tallies(static_cast<std::size_t>(nthreads));
+    std::latch start(nthreads + 1);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < nthreads; i++)
+        threads.emplace_back(run_client, i, i >= o.clients, std::cref(o), std::cref(target), std::ref(start),
+                             std::cref(stop), std::ref(tallies[static_cast<std::size_t>(i)]));
+    start.arrive_and_wait();
+    for (int i = 0; i < o.clients; i++)
+        threads[static_cast<std::size_t>(i)].join();
+    stop = true;  // the slow clients finish the request they are in
+    for (int i = o.clients; i < nthreads; i++)
+        threads[static_cast<std::size_t>(i)].join();
+
+    Results r;
+    auto first = tallies[0].began, last = tallies[0].ended;
+    for (int i = 0; i < nthreads; i++) {
+        const Tally &t = tallies[static_cast<std::size_t>(i)];
+        if (i < o.clients) {
+            first = std::min(first, t.began);
+            last = std::max(last, t.ended);
+        }
+        (i < o.clients ? r.all : r.slow).merge(t);
+    }
+    r.wall = std::chrono::duration<double>(last - first).count();
+    std::sort(r.all.latency_us.begin(), r.all.latency_us.end());
+    return r;
+}
+
+void print_results(const Options &o, const Results &r)
+{
+    const Tally &a = r.all;
+    long ok = a[Outcome::ok];
+    const auto &lat = a.latency_us;
+    double p50 = percentile(lat, 50) / 1000, p90 = percentile(lat, 90) / 1000, p99 = percentile(lat, 99) / 1000,
+           pmax = percentile(lat, 100) / 1000;
+    std::uint32_t reply = o.echo ? o.request_size : o.reply_size;
+    if (o.csv) {
+        printf("%s,%d,%ld,%s,%u,%u,%u,%u,%d,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.4f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+               o.label.c_str(), o.clients, o.requests, o.keepalive ? "keepalive" : "connection", o.request_size,
+               reply, o.work_usec, o.trickle_usec, o.slow_clients, r.slow[Outcome::ok], ok, a[Outcome::refused],
+               a[Outcome::reset], a[Outcome::timed_out], a[Outcome::bad_reply], a[Outcome::other], r.wall,
+               ok / r.wall, p50, p90, p99, pmax, r.user, r.sys);
+        return;
+    }
+    printf("%s: %d client%s x %ld request%s, %s, request %u B, reply %u B%s, work %u us, trickle %u us\n",
+           o.label.c_str(), o.clients, o.clients == 1 ? "" : "s", o.requests, o.requests == 1 ? "" : "s",
+           o.keepalive ? "one connection per client" : "one connection per request", o.request_size, reply,
+           o.echo ? " (echo)" : "", o.work_usec, o.trickle_usec);
+    printf("  requests    %ld ok, %ld failed (refused %ld, reset %ld, timed out %ld, bad reply %ld, other %ld)\n", ok,
+           a.failed(), a[Outcome::refused], a[Outcome::reset], a[Outcome::timed_out], a[Outcome::bad_reply],
+           a[Outcome::other]);
+    if (o.slow_clients > 0)
+        printf("  slow        %d client%s trickling: %ld requests made, %ld ok (not in the figures below)\n",
+               o.slow_clients, o.slow_clients == 1 ? "" : "s", r.slow.total(), r.slow[Outcome::ok]);
+    printf("  wall        %.3f s, %.0f requests/s\n", r.wall, ok / r.wall);
+    printf("  latency     p50 %.3f ms, p90 %.3f, p99 %.3f, max %.3f\n", p50, p90, p99, pmax);
+    if (!std::isnan(r.user))
+        printf("  server CPU  %.2f s (user %.2f, sys %.2f), children included\n", r.user + r.sys, r.user, r.sys);
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -447,82 +499,22 @@ int main(int argc, char **argv)
         err_sys("prctl(PR_SET_CHILD_SUBREAPER) error");
     if (!o.server.empty())
         o.port = std::to_string(start_server(o.server, server));
-    Target target = resolve(o.host, o.port);
+    unp::Address target = resolve(o.host, o.port);
     pid_t cpu_pid = !o.server.empty() ? server.pid : o.pid;
     CpuTime cpu0, cpu1;
     bool have_cpu = cpu_pid > 0 && read_proc_cpu(cpu_pid, cpu0);
 
-    // Threads 0..C-1 are the measured clients, C.. the slow ones.
-    int nthreads = o.clients + o.slow_clients;
-    std::vector<Tally> tallies(static_cast<std::size_t>(nthreads));
-    std::latch start(nthreads + 1);
-    std::atomic<bool> stop{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < nthreads; i++)
-        threads.emplace_back(run_client, i, i >= o.clients, std::cref(o), std::cref(target), std::ref(start),
-                             std::cref(stop), std::ref(tallies[static_cast<std::size_t>(i)]));
-    start.arrive_and_wait();
-    for (int i = 0; i < o.clients; i++)
-        threads[static_cast<std::size_t>(i)].join();
-    // Wall time: from the first measured client's start to the last one's
-    // end, as the clients saw it (this thread may run late on a busy machine).
-    auto first = tallies[0].began, last = tallies[0].ended;
-    for (int i = 0; i < o.clients; i++) {
-        first = std::min(first, tallies[static_cast<std::size_t>(i)].began);
-        last = std::max(last, tallies[static_cast<std::size_t>(i)].ended);
-    }
-    double wall = std::chrono::duration<double>(last - first).count();
-    stop = true;  // the slow clients finish the request they are in
-    for (int i = o.clients; i < nthreads; i++)
-        threads[static_cast<std::size_t>(i)].join();
+    Results r = run_clients(o, target);
 
     if (!o.server.empty())
         cpu1 = stop_server(server);  // every process of its group, reaped
     else if (have_cpu)
         have_cpu = read_proc_cpu(cpu_pid, cpu1);
-
-    Tally all, slow;
-    for (int i = 0; i < nthreads; i++) {
-        Tally &t = tallies[static_cast<std::size_t>(i)];
-        Tally &sum = i < o.clients ? all : slow;
-        for (int k = 0; k < 6; k++)
-            sum.count[k] += t.count[k];
-        sum.latency_us.insert(sum.latency_us.end(), t.latency_us.begin(), t.latency_us.end());
+    if (have_cpu) {
+        r.user = cpu1.user - cpu0.user;
+        r.sys = cpu1.sys - cpu0.sys;
     }
-    long slow_made = 0;
-    for (long n : slow.count)
-        slow_made += n;
-    std::sort(all.latency_us.begin(), all.latency_us.end());
-    long ok = all.count[0];
-    long failed = 0;
-    for (int k = 1; k < 6; k++)
-        failed += all.count[k];
-    double p50 = percentile(all.latency_us, 50) / 1000, p90 = percentile(all.latency_us, 90) / 1000,
-           p99 = percentile(all.latency_us, 99) / 1000, pmax = percentile(all.latency_us, 100) / 1000;
-    double user = have_cpu ? cpu1.user - cpu0.user : NAN, sys = have_cpu ? cpu1.sys - cpu0.sys : NAN;
-    const char *mode = o.keepalive ? "keepalive" : "connection";
-    std::uint32_t reply = o.echo ? o.request_size : o.reply_size;
-
-    if (o.csv) {
-        printf("%s,%d,%ld,%s,%u,%u,%u,%u,%d,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.4f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
-               o.label.c_str(), o.clients, o.requests, mode, o.request_size, reply, o.work_usec,
-               o.trickle_usec, o.slow_clients, slow.count[0], ok, all.count[1], all.count[2], all.count[3], all.count[4], all.count[5],
-               wall, ok / wall, p50, p90, p99, pmax, user, sys);
-    } else {
-        printf("%s: %d client%s x %ld request%s, %s, request %u B, reply %u B%s, work %u us, trickle %u us\n",
-               o.label.c_str(), o.clients, o.clients == 1 ? "" : "s", o.requests, o.requests == 1 ? "" : "s",
-               o.keepalive ? "one connection per client" : "one connection per request", o.request_size, reply,
-               o.echo ? " (echo)" : "", o.work_usec, o.trickle_usec);
-        printf("  requests    %ld ok, %ld failed (refused %ld, reset %ld, timed out %ld, bad reply %ld, other %ld)\n",
-               ok, failed, all.count[1], all.count[2], all.count[3], all.count[4], all.count[5]);
-        if (o.slow_clients > 0)
-            printf("  slow        %d client%s trickling: %ld requests made, %ld ok (not in the figures below)\n",
-                   o.slow_clients, o.slow_clients == 1 ? "" : "s", slow_made, slow.count[0]);
-        printf("  wall        %.3f s, %.0f requests/s\n", wall, ok / wall);
-        printf("  latency     p50 %.3f ms, p90 %.3f, p99 %.3f, max %.3f\n", p50, p90, p99, pmax);
-        if (have_cpu)
-            printf("  server CPU  %.2f s (user %.2f, sys %.2f), children included\n", user + sys, user, sys);
-    }
+    print_results(o, r);
     fflush(stdout);
-    return failed == 0 && slow_made == slow.count[0] ? 0 : 2;
+    return r.all.failed() == 0 && r.slow.total() == r.slow[Outcome::ok] ? 0 : 2;
 }

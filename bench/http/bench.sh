@@ -10,6 +10,7 @@
 # servers, so a slow moment of the machine hits them all alike.  Prints
 # the median requests/s of each cell and each server's ratio to python.
 set -eu
+. "$(dirname "$0")/../../scripts/listening.sh"  # wait_listening
 build=${1:?usage: bench.sh BUILD_DIR [SECONDS] [ROUNDS]}
 secs=${2:-3}
 rounds=${3:-3}
@@ -44,12 +45,7 @@ wait_listen() { # port: until something listens there
 declare -A port
 start_ours() { # name: our server on port 0; its port from its first line
     "$build/http/$1" -d "$work/www" -t 60 0 > "$work/$1.log" 2>/dev/null & pids+=($!)
-    for _ in $(seq 300); do
-        port[$1]=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$work/$1.log")
-        [ -n "${port[$1]}" ] && return 0
-        sleep 0.01
-    done
-    echo "bench.sh: $1 did not start" >&2; exit 1
+    port[$1]=$(wait_listening "$work/$1.log" 3) || { echo "bench.sh: $1 did not start" >&2; exit 1; }
 }
 start_ours httpserv02
 start_ours httpserv03

@@ -12,6 +12,7 @@
 # interleaved, RUNS rounds (default 3), every copy checked with cmp; prints
 # the median time of each, its rate, and its speed relative to tftp-hpa.
 set -eu
+. "$(dirname "$0")/../../scripts/listening.sh"  # wait_listening
 build=${1:?usage: bench.sh BUILD_DIR [SIZE_MIB] [RUNS]}
 size_mib=${2:-64}
 runs=${3:-3}
@@ -40,12 +41,7 @@ free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, soc
 start() { # name command...: starts a server printing "listening on ..., port N"; sets $port
     "${@:2}" > "$work/$1.out" 2> "$work/$1.err" &
     pids+=($!)
-    for _ in $(seq 300); do
-        port=$(sed -n 's/^listening on .*, port \([0-9]*\)$/\1/p' "$work/$1.out")
-        [ -n "$port" ] && return 0
-        sleep 0.01
-    done
-    echo "bench.sh: $1 did not start: $(cat "$work/$1.err")" >&2; exit 1
+    port=$(wait_listening "$work/$1.out" 3) || { echo "bench.sh: $1 did not start: $(cat "$work/$1.err")" >&2; exit 1; }
 }
 
 start udpft "$build/udpfiletransfer/UDPFTServer" -d "$work/srv" 0; udpft_port=$port

@@ -24,16 +24,10 @@ struct Detached {
 
 Detached detached_of(pid_t pid)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Detached d;
-    size_t paren = text.rfind(')');
-    if (paren == std::string::npos)
-        return d;
-    std::istringstream rest(text.substr(paren + 1));
-    char state;
-    rest >> state >> d.ppid >> d.pgrp >> d.session >> d.tty_nr;
-    return d;
+    auto st = unp::read_proc_stat(pid);
+    if (!st)
+        return {};
+    return {st->ppid, st->pgrp, st->session, st->tty_nr};
 }
 
 std::string proc_link(pid_t pid, const std::string &what)

@@ -58,3 +58,15 @@ TEST(Harness, RefusedConnectionReportsErrno)
     EXPECT_FALSE(c.connected());
     EXPECT_EQ(c.errno_value(), ECONNREFUSED);
 }
+
+TEST(Harness, AnEmptyProcessIsNoProcess)
+{
+    Process none;  // what a fixture holds before it starts its server
+    EXPECT_EQ(none.pid(), -1);
+    EXPECT_FALSE(none.running());
+    EXPECT_FALSE(none.write_stdin("x"));
+    EXPECT_EQ(none.read_line(10ms), std::nullopt);
+    none = Process::start({"/bin/sh", "-c", "echo 'listening on ::, port 7'; exec sleep 30"});
+    EXPECT_EQ(none.wait_for_port(), 7);
+    EXPECT_TRUE(none.running());
+}

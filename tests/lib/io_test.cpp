@@ -33,10 +33,8 @@ struct Pair {
 bool blocked_in(pid_t tid, long call)
 {
     std::string task = "/proc/self/task/" + std::to_string(tid);
-    std::ifstream in(task + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    size_t paren = text.rfind(')');
-    if (paren == std::string::npos || text.size() <= paren + 2 || text[paren + 2] != 'S')
+    auto st = unp::read_proc_stat(task + "/stat");
+    if (!st || st->state != 'S')
         return false;
     // /proc/.../syscall names the call; a locked-down container may refuse
     // to show it, and then state S is the best we know.

@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/prctl.h>
+
 #include <thread>
 
 using namespace socklab::test;
@@ -225,4 +227,84 @@ TEST(CxxLayer, LineReaderAndSpans)
     EXPECT_EQ(reader.read_line(), std::string(12, 'x') + "\n");
     EXPECT_EQ(reader.read_line(), "tail");
     EXPECT_EQ(reader.read_line(), std::nullopt);
+}
+
+TEST(CxxLayer, LineReaderWaitsNoLongerThanItsDeadline)
+{
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    unp::Fd a(fds[0]), b(fds[1]);
+    unp::LineReader reader(b.get());
+    unp::write_all(a.get(), "Command: ");  // a prompt: no newline yet
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(reader.read_line(t0 + 50ms), std::nullopt);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 50ms);
+    EXPECT_FALSE(reader.at_eof());  // the deadline, not the end
+    EXPECT_EQ(reader.buffered(), 9u);  // the prompt waits for the rest
+    unp::write_all(a.get(), "0\nlast");
+    EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), "Command: 0\n");
+    a.reset();
+    EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), "last");
+    EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), std::nullopt);
+    EXPECT_TRUE(reader.at_eof());
+}
+
+TEST(KitFormats, ParseListeningReadsPrintListeningsLineOnly)
+{
+    EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port 9877"), 9877);
+    EXPECT_EQ(unp::parse_listening("listening on ::, port 0\n"), 0);
+    EXPECT_EQ(unp::parse_listening("listening on fe80::1%lo, port 65535"), 65535);
+    EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port 65536"), std::nullopt);
+    EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port 12x"), std::nullopt);
+    EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port "), std::nullopt);
+    EXPECT_EQ(unp::parse_listening("[server] listening on 0.0.0.0, port 1"), std::nullopt);
+    EXPECT_EQ(unp::parse_listening("connection from 127.0.0.1, port 5"), std::nullopt);
+}
+
+TEST(KitFormats, ParseListeningReadsWhatPrintListeningPrints)
+{
+    unp::Fd l = unp::listen_tcp("127.0.0.1", "0");
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    unp::Fd from(fds[0]), to(fds[1]);
+    fflush(stdout);
+    unp::Fd saved(dup(STDOUT_FILENO));
+    dup2(to.get(), STDOUT_FILENO);
+    print_listening(l.get());  // it flushes
+    dup2(saved.get(), STDOUT_FILENO);
+    to.reset();
+    unp::LineReader reader(from.get());
+    auto line = reader.read_line(std::chrono::steady_clock::now() + 5s);
+    ASSERT_TRUE(line.has_value());
+    EXPECT_EQ(unp::parse_listening(*line), unp::local_port(l.get())) << *line;
+}
+
+TEST(KitFormats, ReadProcStatOfThisProcessAndOfOneGone)
+{
+    char name[16] = {};
+    ASSERT_EQ(prctl(PR_GET_NAME, name), 0);
+    ASSERT_EQ(prctl(PR_SET_NAME, "a) b (c"), 0);  // a command name that fools sscanf
+    auto me = unp::read_proc_stat(getpid());
+    prctl(PR_SET_NAME, name);
+    ASSERT_TRUE(me.has_value());
+    EXPECT_EQ(me->comm, "a) b (c");
+    EXPECT_EQ(me->pid, getpid());
+    EXPECT_EQ(me->ppid, getppid());
+    EXPECT_EQ(me->pgrp, getpgrp());
+    EXPECT_EQ(me->session, getsid(0));
+    EXPECT_EQ(me->state, 'R');  // reading its own stat: running
+    Process p = Process::start({"/bin/sleep", "30"});
+    ASSERT_TRUE(eventually([&] { return proc_state(p.pid()) == 'S'; }));
+    pid_t gone = p.pid();
+    p.stop();  // killed and reaped
+    EXPECT_EQ(unp::read_proc_stat(gone), std::nullopt);  // no record, no exception
+}
+
+TEST(KitFormats, NumericAddressNeverLooksUpANames)
+{
+    EXPECT_EQ(unp::numeric_address("127.0.0.1", "9").family(), AF_INET);
+    EXPECT_EQ(unp::numeric_address("::1", "9").family(), AF_INET6);
+    EXPECT_EQ(sock_get_port(unp::numeric_address("::1", "9877").sa(), sizeof(sockaddr_in6)), 9877);
+    EXPECT_THROW(unp::numeric_address("localhost", "9"), std::system_error);
+    EXPECT_THROW(unp::numeric_address("127.0.0.1", "echo"), std::system_error);
 }

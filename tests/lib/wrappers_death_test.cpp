@@ -245,8 +245,8 @@ TEST(WrapperDeathTest, TcpConnectAndListen)
     TakenPort taken;
     std::string taken_serv = std::to_string(taken.port);
     EXPECT_EXIT(Tcp_listen("127.0.0.1", taken_serv.c_str(), nullptr), ExitedWithCode(1),
-                "^hint: another socket holds this port.*\ntcp_listen error for 127\\.0\\.0\\.1, [0-9]+: "
-                "Address already in use\n$");
+                "^tcp_listen error for 127\\.0\\.0\\.1, [0-9]+: Address already in use\n"
+                "hint: another socket holds this port.*\n$");
 }
 
 TEST(WrapperDeathTest, ParsePort)

@@ -258,27 +258,10 @@ TEST(LotteryConcurrent, PollServerOutOfDescriptorsQueuesNewClients)
 
 // ------------------------------------------------- both concurrent servers
 
-class LotteryConcurrentBadPeers : public ::testing::TestWithParam<const char *> {};
-
-// Half a command then gone (FIN or RST), 1 MiB of garbage, commands 7 and
-// -1, 200 connections opened and dropped: the server still answers
-// correctly, with no zombie and no descriptor left behind.
-TEST_P(LotteryConcurrentBadPeers, ServerKeepsServingCorrectly)
+// Half a command then gone (FIN or RST), commands 7 and -1, 1 MiB of
+// garbage, 200 connections opened and dropped: each checked as it goes.
+void send_bad_peers(int port, Process &server)
 {
-    const bool shared = std::string(GetParam()) == "LotteryServerPoll";  // one draw for all
-    Server server = start_server(GetParam(), {"-s", "5"});
-    const int port = server.port;
-    const int fds_alone = server.process.open_fds();  // stdin/out/err, listener
-    Client watcher(port);  // connected throughout: a session that must go on
-    ASSERT_TRUE(watcher.connected());
-    int first = generated(ask(watcher, kGen));
-    ASSERT_NE(first, 0);
-    // The poll server holds the watcher's connection; a fork server's
-    // parent has closed its copy.
-    const int fds_with_watcher = fds_alone + (shared ? 1 : 0);
-    EXPECT_TRUE(eventually([&] { return server.process.open_fds() == fds_with_watcher; }))
-        << ::testing::PrintToString(server.process.fd_targets());
-
     for (bool reset : {false, true}) {  // half a command, then gone
         Client c(port);
         ASSERT_TRUE(c.connected());
@@ -309,8 +292,34 @@ TEST_P(LotteryConcurrentBadPeers, ServerKeepsServingCorrectly)
             c.send(wire(kGen).substr(0, 1 + i % 3));
         i % 2 ? c.reset() : c.close();
         if (i % 50 == 0)
-            drain(server.process);
+            drain(server);
     }
+}
+
+class LotteryConcurrentBadPeers : public ::testing::TestWithParam<const char *> {};
+
+// Half a command then gone (FIN or RST), 1 MiB of garbage, commands 7 and
+// -1, 200 connections opened and dropped: the server still answers
+// correctly, with no zombie and no descriptor left behind.
+TEST_P(LotteryConcurrentBadPeers, ServerKeepsServingCorrectly)
+{
+    const bool shared = std::string(GetParam()) == "LotteryServerPoll";  // one draw for all
+    Server server = start_server(GetParam(), {"-s", "5"});
+    const int port = server.port;
+    const int fds_alone = server.process.open_fds();  // stdin/out/err, listener
+    Client watcher(port);  // connected throughout: a session that must go on
+    ASSERT_TRUE(watcher.connected());
+    int first = generated(ask(watcher, kGen));
+    ASSERT_NE(first, 0);
+    // The poll server holds the watcher's connection; a fork server's
+    // parent has closed its copy.
+    const int fds_with_watcher = fds_alone + (shared ? 1 : 0);
+    EXPECT_TRUE(eventually([&] { return server.process.open_fds() == fds_with_watcher; }))
+        << ::testing::PrintToString(server.process.fd_targets());
+
+    send_bad_peers(port, server.process);
+    if (HasFatalFailure())
+        return;
 
     // The watcher's session goes on, and a new client is served correctly.
     EXPECT_EQ(ask(watcher, kList), numbers_line({first}));

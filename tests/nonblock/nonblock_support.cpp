@@ -57,18 +57,10 @@ std::string read_request(int fd, Millis timeout)
 
 double cpu_seconds(pid_t pid)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t close_paren = stat.rfind(')');  // the command name may hold spaces
-    if (close_paren == std::string::npos)
+    auto st = unp::read_proc_stat(pid);
+    if (!st)
         return -1;
-    std::istringstream fields(stat.substr(close_paren + 2));
-    std::string f;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && fields >> f; i++)  // field 3 is the state
-        if (i == 14 || i == 15)                   // utime, stime
-            ticks += std::stod(f);
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return static_cast<double>(st->utime + st->stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace socklab::test

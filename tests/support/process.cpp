@@ -68,26 +68,6 @@ std::vector<pid_t> all_pids()
     return pids;
 }
 
-// State letter and parent of pid from /proc/pid/stat; false if gone.
-bool stat_of(pid_t pid, char &state, pid_t &ppid)
-{
-    std::string text;
-    try {
-        std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    } catch (const std::ios_base::failure &) {
-        // The process was reaped between opening and reading: read() fails
-        // with ESRCH, and libstdc++'s filebuf throws on a read error.
-        return false;
-    }
-    size_t paren = text.rfind(')');  // the command name may hold spaces
-    if (paren == std::string::npos)
-        return false;
-    std::istringstream rest(text.substr(paren + 1));
-    rest >> state >> ppid;
-    return static_cast<bool>(rest);
-}
-
 }  // namespace
 
 std::string program_path(const std::string &name)
@@ -131,9 +111,8 @@ int zombie_children_of(pid_t parent)
 {
     int zombies = 0;
     for (pid_t pid : all_pids()) {
-        char state = 0;
-        pid_t ppid = 0;
-        if (stat_of(pid, state, ppid) && ppid == parent && state == 'Z')
+        auto st = unp::read_proc_stat(pid);
+        if (st && st->ppid == parent && st->state == 'Z')
             zombies++;
     }
     return zombies;
@@ -176,20 +155,18 @@ Process Process::start(std::vector<std::string> argv, Options options)
     close(in[0]);
     close(out[1]);
     close(err[1]);
+    unp::Fd to_child(in[1]), from_out(out[0]), from_err(err[0]);
     if (pid < 0) {
         ADD_FAILURE() << "fork: " << strerror(errno);
-        close(in[1]);
-        close(out[0]);
-        close(err[0]);
         return p;
     }
     setpgid(pid, pid);  // also here, so it holds before either side runs on
     p.pid_ = pid;
-    p.in_ = in[1];
-    p.out_ = out[0];
-    p.err_ = err[0];
-    set_nonblocking(p.out_);
-    set_nonblocking(p.err_);
+    p.in_ = std::move(to_child);
+    p.out_ = std::move(from_out);
+    p.err_ = std::move(from_err);
+    set_nonblocking(p.out_.get());
+    set_nonblocking(p.err_.get());
     return p;
 }
 
@@ -206,9 +183,9 @@ Process &Process::operator=(Process &&o) noexcept
     if (this != &o) {
         stop();
         pid_ = std::exchange(o.pid_, -1);
-        in_ = std::exchange(o.in_, -1);
-        out_ = std::exchange(o.out_, -1);
-        err_ = std::exchange(o.err_, -1);
+        in_ = std::move(o.in_);
+        out_ = std::move(o.out_);
+        err_ = std::move(o.err_);
         out_buf_ = std::move(o.out_buf_);
         out_all_ = std::move(o.out_all_);
         err_all_ = std::move(o.err_all_);
@@ -222,23 +199,19 @@ Process::~Process() { stop(); }
 
 bool Process::write_stdin(std::string_view text)
 {
-    if (in_ < 0)
+    if (!in_)
         return false;
-    // The test ignores SIGPIPE (see main in gtest_main), so a program that
-    // stopped reading gives EPIPE here instead of killing the test.
-    return writen(in_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    // The test ignores SIGPIPE (see tests/support/main.cpp), so a program
+    // that stopped reading gives EPIPE here instead of killing the test.
+    return writen(in_.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
 }
 
-void Process::close_stdin()
-{
-    if (in_ >= 0)
-        close(std::exchange(in_, -1));
-}
+void Process::close_stdin() { in_.reset(); }
 
 bool Process::pump(Clock::time_point deadline)
 {
-    pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
-    if (out_ < 0 && err_ < 0)
+    pollfd fds[2] = {{out_.get(), POLLIN, 0}, {err_.get(), POLLIN, 0}};
+    if (!out_ && !err_)
         return false;
     int n = poll(fds, 2, remaining_ms(deadline));
     if (n <= 0)
@@ -247,8 +220,8 @@ bool Process::pump(Clock::time_point deadline)
     for (int i = 0; i < 2; i++) {
         if (fds[i].revents == 0)
             continue;
-        int &fd = i == 0 ? out_ : err_;
-        ssize_t r = read(fd, buf, sizeof buf);
+        unp::Fd &fd = i == 0 ? out_ : err_;
+        ssize_t r = read(fd.get(), buf, sizeof buf);
         if (r > 0) {
             if (i == 0) {
                 out_buf_.append(buf, static_cast<size_t>(r));
@@ -257,10 +230,10 @@ bool Process::pump(Clock::time_point deadline)
                 err_all_.append(buf, static_cast<size_t>(r));
             }
         } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-            close(std::exchange(fd, -1));
+            fd.reset();
         }
     }
-    return out_ >= 0 || err_ >= 0;
+    return out_ || err_;
 }
 
 std::optional<std::string> Process::read_line(Millis timeout)
@@ -273,8 +246,8 @@ std::optional<std::string> Process::read_line(Millis timeout)
             out_buf_.erase(0, nl + 1);
             return line;
         }
-        if (out_ < 0 || Clock::now() >= deadline) {
-            if (out_ < 0 && !out_buf_.empty()) {  // last line without '\n'
+        if (!out_ || Clock::now() >= deadline) {
+            if (!out_ && !out_buf_.empty()) {  // last line without '\n'
                 std::string line = std::move(out_buf_);
                 out_buf_.clear();
                 return line;
@@ -304,7 +277,7 @@ bool Process::wait_for_text(std::string_view text, Millis timeout)
             out_buf_.erase(0, at + text.size());
             return true;
         }
-        if (out_ < 0 || Clock::now() >= deadline)
+        if (!out_ || Clock::now() >= deadline)
             return false;
         pump(deadline);
     }
@@ -312,22 +285,20 @@ bool Process::wait_for_text(std::string_view text, Millis timeout)
 
 int Process::wait_for_port(Millis timeout)
 {
-    static const std::regex listening(R"(listening on .*, port (\d+))");
-    auto line = wait_for_line(listening, timeout);
-    if (!line) {
-        ADD_FAILURE() << "no \"listening on <addr>, port <n>\" line; stdout was:\n"
-                      << out_all_ << "\nstderr was:\n" << stderr_text();
-        return 0;
+    auto deadline = Clock::now() + timeout;
+    while (auto line = read_line(std::chrono::duration_cast<Millis>(deadline - Clock::now()))) {
+        if (auto port = unp::parse_listening(*line))
+            return *port;
     }
-    std::smatch m;
-    std::regex_search(*line, m, listening);
-    return std::stoi(m[1]);
+    ADD_FAILURE() << "no \"listening on <addr>, port <n>\" line; stdout was:\n"
+                  << out_all_ << "\nstderr was:\n" << stderr_text();
+    return 0;
 }
 
 std::string Process::read_rest(Millis timeout)
 {
     auto deadline = Clock::now() + timeout;
-    while (out_ >= 0 && Clock::now() < deadline)
+    while (out_ && Clock::now() < deadline)
         pump(deadline);
     return std::exchange(out_buf_, {});
 }
@@ -339,7 +310,7 @@ std::string Process::stderr_text()
     do {
         if (!pump(deadline))
             break;
-    } while (err_ >= 0 && Clock::now() < deadline);
+    } while (err_ && Clock::now() < deadline);
     return err_all_;
 }
 
@@ -387,18 +358,17 @@ void Process::stop()
         }
         pid_ = -1;
     }
-    for (int *fd : {&in_, &out_, &err_})
-        if (*fd >= 0)
-            close(std::exchange(*fd, -1));
+    in_.reset();
+    out_.reset();
+    err_.reset();
 }
 
 std::vector<pid_t> Process::children() const
 {
     std::vector<pid_t> kids;
     for (pid_t pid : all_pids()) {
-        char state = 0;
-        pid_t ppid = 0;
-        if (stat_of(pid, state, ppid) && ppid == pid_)
+        auto st = unp::read_proc_stat(pid);
+        if (st && st->ppid == pid_)
             kids.push_back(pid);
     }
     return kids;
@@ -427,43 +397,27 @@ std::vector<std::string> Process::fd_targets() const
 
 // ----------------------------------------------------------------- Client
 
-namespace {
-
-// host (a numeric IPv4 or IPv6 address) and port as a socket address in
-// ss; its length, or 0 if host is not a numeric address.
-socklen_t numeric_address(const std::string &host, int port, sockaddr_storage &ss)
+std::optional<unp::Address> loopback_address(const std::string &host, int port)
 {
-    ss = {};
-    auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
-    auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(static_cast<uint16_t>(port));
-        return sizeof *sin;
+    try {
+        return unp::numeric_address(host, std::to_string(port));
+    } catch (const std::system_error &e) {
+        ADD_FAILURE() << e.what();
+        return std::nullopt;
     }
-    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(static_cast<uint16_t>(port));
-        return sizeof *sin6;
-    }
-    return 0;
 }
-
-}  // namespace
 
 Client::Client(int port, const std::string &host, Millis timeout)
 {
-    sockaddr_storage ss{};
-    socklen_t len = numeric_address(host, port, ss);
-    if (len == 0) {
-        ADD_FAILURE() << "Client: not a numeric address: " << host;
+    auto addr = loopback_address(host, port);
+    if (!addr) {
         errno_ = EINVAL;
         return;
     }
-    unp::Fd fd(socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    unp::Fd fd(socket(addr->family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
     // A non-blocking connect bounded by the deadline, then blocking again.
     set_nonblocking(fd.get());
-    if (connect(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) < 0 && errno != EINPROGRESS) {
+    if (connect(fd.get(), addr->sa(), addr->len) < 0 && errno != EINPROGRESS) {
         errno_ = errno;
         return;
     }
@@ -584,23 +538,18 @@ void Client::reset()
 
 RefusingPort::RefusingPort(const std::string &host, int wanted)
 {
-    sockaddr_storage ss{};
-    socklen_t len = numeric_address(host, wanted, ss);
-    if (len == 0) {
-        ADD_FAILURE() << "RefusingPort: not a numeric address: " << host;
+    auto addr = loopback_address(host, wanted);
+    if (!addr)
         return;
-    }
-    fd_.reset(socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));  // no SO_REUSEADDR: the port stays ours
-    if (fd_ && bind(fd_.get(), reinterpret_cast<sockaddr *>(&ss), len) == 0)
+    fd_.reset(socket(addr->family(), SOCK_STREAM | SOCK_CLOEXEC, 0));  // no SO_REUSEADDR: the port stays ours
+    if (fd_ && bind(fd_.get(), addr->sa(), addr->len) == 0)
         port_ = unp::local_port(fd_.get());
 }
 
 char proc_state(pid_t pid)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t paren = text.rfind(')');  // the command name may hold spaces
-    return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+    auto st = unp::read_proc_stat(pid);
+    return st ? st->state : 0;
 }
 
 bool blocked_in_accept(pid_t pid)

@@ -63,6 +63,9 @@ public:
     // program_path(name) followed by args.
     static Process run(const std::string &name, std::vector<std::string> args = {}, Options options = {});
 
+    // No process: the state a member holds before a test starts one (move a
+    // started Process into it); pid() is -1 and every query is empty.
+    Process() = default;
     Process(Process &&) noexcept;
     Process &operator=(Process &&) noexcept;
     Process(const Process &) = delete;
@@ -106,13 +109,12 @@ public:
     std::vector<std::string> fd_targets() const;  // readlink of each
 
 private:
-    Process() = default;
     // Reads whatever is available on stdout/stderr, waiting at most until
     // `deadline`; false if nothing more can come (both at EOF).
     bool pump(std::chrono::steady_clock::time_point deadline);
 
     pid_t pid_ = -1;
-    int in_ = -1, out_ = -1, err_ = -1;
+    unp::Fd in_, out_, err_;  // its stdin, stdout and stderr
     std::string out_buf_;  // stdout not yet consumed
     std::string out_all_;
     std::string err_all_;
@@ -152,6 +154,10 @@ private:
     std::string buf_;
     bool eof_ = false;
 };
+
+// host, a numeric address (127.0.0.1, ::1), and port as a socket address
+// (unp::numeric_address); nullopt, with the test failed, for anything else.
+std::optional<unp::Address> loopback_address(const std::string &host, int port);
 
 // Zombies among pid's children, counted from /proc.
 int zombie_children_of(pid_t pid);

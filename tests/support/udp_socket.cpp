@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
 #include <poll.h>
 
 #include <cstring>
@@ -12,31 +11,13 @@ namespace socklab::test {
 
 namespace {
 
-socklen_t loopback_address(const std::string &host, int port, sockaddr_storage &ss)
-{
-    ss = {};
-    auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
-    auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(static_cast<uint16_t>(port));
-        return sizeof *sin;
-    }
-    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(static_cast<uint16_t>(port));
-        return sizeof *sin6;
-    }
-    ADD_FAILURE() << "not a numeric address: " << host;
-    return 0;
-}
-
 unp::Fd bound_udp(const std::string &host, int &port)
 {
-    sockaddr_storage ss{};
-    socklen_t len = loopback_address(host, 0, ss);
-    unp::Fd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (len == 0 || !fd || bind(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) < 0) {
+    auto addr = loopback_address(host, 0);
+    if (!addr)
+        return {};
+    unp::Fd fd(socket(addr->family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd || bind(fd.get(), addr->sa(), addr->len) < 0) {
         ADD_FAILURE() << "cannot bind a UDP socket on " << host << ": " << strerror(errno);
         return {};
     }
@@ -52,10 +33,9 @@ UdpSocket::UdpSocket(const std::string &host) { fd_ = bound_udp(host, port_); }
 
 bool UdpSocket::send_to(std::string_view bytes, int port, const std::string &host)
 {
-    sockaddr_storage ss{};
-    socklen_t len = loopback_address(host, port, ss);
-    return len != 0 && sendto(fd_.get(), bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr *>(&ss), len) ==
-                           static_cast<ssize_t>(bytes.size());
+    auto addr = loopback_address(host, port);
+    return addr && sendto(fd_.get(), bytes.data(), bytes.size(), 0, addr->sa(), addr->len) ==
+                       static_cast<ssize_t>(bytes.size());
 }
 
 bool UdpSocket::reply(const Datagram &to, std::string_view bytes)
@@ -83,9 +63,8 @@ std::optional<Datagram> UdpSocket::recv(Millis timeout)
 RefusingUdpPort::RefusingUdpPort()
 {
     fd_ = bound_udp("127.0.0.1", port_);
-    sockaddr_storage elsewhere{};
-    socklen_t len = loopback_address("127.0.0.2", 9, elsewhere);
-    if (fd_ && connect(fd_.get(), reinterpret_cast<sockaddr *>(&elsewhere), len) < 0) {
+    auto elsewhere = loopback_address("127.0.0.2", 9);
+    if (fd_ && elsewhere && connect(fd_.get(), elsewhere->sa(), elsewhere->len) < 0) {
         ADD_FAILURE() << "RefusingUdpPort: connect: " << strerror(errno);
         port_ = 0;
     }
