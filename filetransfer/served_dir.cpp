@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "served_dir.hpp"
 
-#include <linux/openat2.h>
-#include <sys/syscall.h>
-
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -14,14 +11,6 @@ namespace {
 
 // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
 constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-
-int openat2_beneath(int dirfd, const char *path)
-{
-    open_how how{};
-    how.flags = kOpenFlags;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    return static_cast<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
-}
 
 Opened refuse(Status status, std::string reason)
 {
@@ -45,7 +34,7 @@ ServedDir::ServedDir(const std::string &dir)
     // Kernels before 5.6, or a sandbox that filters the call, lack openat2:
     // then walk the path by hand (see walk_beneath).
     // FTSERVER_NO_OPENAT2=1 forces the fallback (the tests check it too).
-    int fd = getenv("FTSERVER_NO_OPENAT2") ? -1 : openat2_beneath(root_.get(), ".");
+    int fd = getenv("FTSERVER_NO_OPENAT2") ? -1 : unp::openat2_beneath(root_.get(), ".", kOpenFlags);
     have_openat2_ = fd >= 0;
     if (fd >= 0)
         ::close(fd);
@@ -54,7 +43,7 @@ ServedDir::ServedDir(const std::string &dir)
 int ServedDir::open_beneath(const std::string &rel) const
 {
     if (have_openat2_) {
-        int fd = openat2_beneath(root_.get(), rel.c_str());
+        int fd = unp::openat2_beneath(root_.get(), rel.c_str(), kOpenFlags);
         // EXDEV is also what RESOLVE_BENEATH says for a symlink whose target
         // is absolute, even one under the directory; the walk serves those
         // and refuses the rest.  EAGAIN: a rename raced the lookup.
@@ -124,18 +113,25 @@ int ServedDir::walk_beneath(std::string todo) const
             return -1;
         }
         std::string link(target, static_cast<std::size_t>(n));
-        if (link.front() == '/') {
-            if (link != real_ && link.compare(0, real_.size() + 1, real_ + "/") != 0 && real_ != "/") {
-                errno = EXDEV;
-                return -1;
-            }
-            link.erase(0, real_ == "/" ? 0 : real_.size());
-            cur.reset(::openat(root_.get(), ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
-            depth = 0;
+        if (link.front() == '/' && !rebase_absolute(link, cur, depth)) {
+            errno = EXDEV;
+            return -1;
         }
         todo = link + rest;
     }
     return -1;
+}
+
+// An absolute link target that names a place under the directory, made
+// relative to its top, with the walk back at the top; false if outside.
+bool ServedDir::rebase_absolute(std::string &link, unp::Fd &cur, int &depth) const
+{
+    if (link != real_ && link.compare(0, real_.size() + 1, real_ + "/") != 0 && real_ != "/")
+        return false;
+    link.erase(0, real_ == "/" ? 0 : real_.size());
+    cur.reset(::openat(root_.get(), ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    depth = 0;
+    return true;
 }
 
 Opened ServedDir::open(std::string_view path) const

@@ -44,6 +44,7 @@ public:
 private:
     int open_beneath(const std::string &rel) const;  // -1 and errno on failure
     int walk_beneath(std::string rel) const;         // the same, without openat2
+    bool rebase_absolute(std::string &link, unp::Fd &cur, int &depth) const;
     unp::Fd root_;
     std::string real_;  // realpath() of the directory
     bool have_openat2_ = false;
