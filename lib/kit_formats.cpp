@@ -40,8 +40,10 @@ std::optional<int> parse_listening(std::string_view line)
     std::string_view digits = line.substr(at + tail.size());
     int port = -1;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || port < 0 ||
-        port > 65535)
+    // After the number: the end, or ": " and what the server adds about
+    // the socket (tinyinetd names the line of its configuration).
+    std::string_view after(end, static_cast<std::size_t>(digits.data() + digits.size() - end));
+    if (ec != std::errc() || (!after.empty() && !after.starts_with(": ")) || port < 0 || port > 65535)
         return std::nullopt;
     return port;
 }

@@ -9,7 +9,7 @@
 #                               the port, or returns 1 if it never came
 
 listening_port() {
-    sed -n 's/^listening on .*, port \([0-9][0-9]*\)$/\1/p' "$1" 2>/dev/null | head -n 1
+    sed -n 's/^listening on .*, port \([0-9][0-9]*\)\(: .*\)\{0,1\}$/\1/p' "$1" 2>/dev/null | head -n 1
 }
 
 wait_listening() {

@@ -113,7 +113,10 @@ class Builder:
             args = self.configure_args()
             placeholders = {os.path.basename(s): "" for p in d.programs for s in p.sources}
             files = dict(placeholders, **given)
-            key = hashlib.sha256(json.dumps([FAST_VERSION, args, sorted(files.items())]).encode()).hexdigest()[:16]
+            # The kit's headers too: a precompiled unp.hpp made before the
+            # kit changed would otherwise be used for the new one.
+            key = hashlib.sha256(json.dumps([FAST_VERSION, args, sorted(files.items()),
+                                             self.kit_headers_digest()]).encode()).hexdigest()[:16]
             cache = os.path.join(self.kit_build, "exercises", "configured")
             kept = os.path.join(cache, f"{d.name}-{key}")
             if not os.path.exists(os.path.join(kept, "build", "Makefile")):
@@ -132,6 +135,16 @@ class Builder:
                         shutil.rmtree(work, ignore_errors=True)
             self.templates[d.name] = kept
             return kept
+
+    def kit_headers_digest(self):
+        """A digest of libunp's headers, which the programs include and the
+        precompiled headers are made from."""
+        lib = os.path.join(self.kit.get("CMAKE_HOME_DIRECTORY", ""), "lib")
+        h = hashlib.sha256()
+        for name in sorted(os.listdir(lib)) if os.path.isdir(lib) else []:
+            if name.endswith((".h", ".hpp")):
+                h.update(name.encode() + b"\0" + (_read(os.path.join(lib, name)) or "").encode())
+        return h.hexdigest()
 
     def _prepare_fast(self, d, work, given):
         """Writes the configured tree's commands (build/plan.json) and makes

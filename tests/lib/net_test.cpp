@@ -256,6 +256,10 @@ TEST(KitFormats, ParseListeningReadsPrintListeningsLineOnly)
     EXPECT_EQ(unp::parse_listening("listening on fe80::1%lo, port 65535"), 65535);
     EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port 65536"), std::nullopt);
     EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port 12x"), std::nullopt);
+    // tinyinetd adds which line of its configuration the socket serves.
+    EXPECT_EQ(unp::parse_listening("listening on 127.0.0.1, port 44485: line 1 (127.0.0.1:0 stream tcp)"),
+              44485);
+    EXPECT_EQ(unp::parse_listening("listening on 127.0.0.1, port 44485:"), std::nullopt);
     EXPECT_EQ(unp::parse_listening("listening on 0.0.0.0, port "), std::nullopt);
     EXPECT_EQ(unp::parse_listening("[server] listening on 0.0.0.0, port 1"), std::nullopt);
     EXPECT_EQ(unp::parse_listening("connection from 127.0.0.1, port 5"), std::nullopt);
