@@ -67,12 +67,21 @@ bool PartFile::create(const std::string &target)
         errno = ENAMETOOLONG;
         return false;
     }
-    have_tmp = 0;  // the handler must not see a half-copied name
+    // The signals that remove the file wait while it is made and named for
+    // the handler: one between mkstemp() and have_tmp would leave it behind.
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&block, signo);
+    sigprocmask(SIG_BLOCK, &block, &old);
     memcpy(tmp_path, tmpl.c_str(), tmpl.size() + 1);
     fd_ = mkstemp(tmp_path);
+    have_tmp = fd_ >= 0;
+    int err = errno;
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    errno = err;
     if (fd_ < 0)
         return false;
-    have_tmp = 1;
     target_ = target;
     return true;
 }
