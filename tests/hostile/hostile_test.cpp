@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 namespace socklab::hostile {
@@ -60,17 +58,11 @@ Process start(const Server &s, const Attack &a, const std::string &dir)
     return Process::start(argv, {s.env, dir});
 }
 
-// CPU time pid has used (user + system), from /proc/pid/stat.
+// CPU time pid has used (user + system), from /proc/pid/stat (0 once it is gone).
 Millis cpu_time(pid_t pid)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
-    std::string field;
-    long ticks = 0;
-    for (int i = 3; i <= 15 && rest >> field; i++)
-        if (i >= 14)
-            ticks += std::stol(field);  // utime, stime
+    std::optional<unp::ProcStat> st = unp::read_proc_stat(pid);
+    long long ticks = st ? static_cast<long long>(st->utime + st->stime) : 0;
     return Millis(ticks * 1000 / sysconf(_SC_CLK_TCK));
 }
 
