@@ -11,6 +11,11 @@ namespace socklab::test {
 // The port with its two bytes swapped: what htons() forgotten gives.
 inline int swapped_port(int port) { return ((port & 0xff) << 8) | (port >> 8); }
 
+// About 1 in 250 ports the kernel picks reads the same with its bytes
+// swapped (0x8080, 0x8181, ...): there a forgotten htons() goes unseen, so
+// a check that must see it takes another port.
+inline bool swaps_to_itself(int port) { return port != 0 && swapped_port(port) == port; }
+
 // Why a server reports `got` where `expected` was asked for ("" if no
 // known mistake explains it): 0, never bound; the bytes swapped, no htons().
 inline std::string port_note(int expected, int got)

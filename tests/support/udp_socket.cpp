@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "udp_socket.hpp"
 
+#include "port_note.hpp"
+
 #include <gtest/gtest.h>
 
 #include <poll.h>
@@ -30,6 +32,14 @@ unp::Fd bound_udp(const std::string &host, int &port)
 int Datagram::port() const { return sock_get_port(reinterpret_cast<const sockaddr *>(&from), fromlen); }
 
 UdpSocket::UdpSocket(const std::string &host) { fd_ = bound_udp(host, port_); }
+
+UdpSocket socket_whose_port_swaps_to_another()
+{
+    UdpSocket s;
+    for (int i = 0; i < 20 && swaps_to_itself(s.port()); i++)
+        s = UdpSocket();
+    return s;
+}
 
 bool UdpSocket::send_to(std::string_view bytes, int port, const std::string &host)
 {

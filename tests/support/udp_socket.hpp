@@ -38,6 +38,10 @@ private:
     int port_ = 0;
 };
 
+// A socket on a port that swaps to another one (see swaps_to_itself()):
+// the one held is let go only once the next is bound, so they differ.
+UdpSocket socket_whose_port_swaps_to_another();
+
 // A UDP port where nothing receives, for as long as this lives: a socket
 // bound to it but connected elsewhere (127.0.0.2:9), which the kernel does
 // not match for datagrams from anyone else, so they draw an ICMP port

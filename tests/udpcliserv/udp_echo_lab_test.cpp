@@ -16,18 +16,9 @@ using ::testing::HasSubstr;
 
 namespace {
 
-// A UDP port free right now, whose bytes swapped are another port: so a
-// program that forgets htons() goes visibly to the wrong one.
-int free_port()
-{
-    for (int i = 0; i < 20; i++) {
-        UdpSocket probe;
-        int p = probe.port();
-        if (p != 0 && swapped_port(p) != p)
-            return p;
-    }
-    return 0;
-}
+// A UDP port free right now that swaps to another: a program that forgets
+// htons() goes visibly to the wrong one.
+int free_port() { return socket_whose_port_swaps_to_another().port(); }
 
 struct Server {
     Process proc;
@@ -39,6 +30,14 @@ Server start_server()
     Process p = Process::run("udpserv01", {"0"});
     int port = p.wait_for_port();
     return {std::move(p), port};
+}
+
+Server start_server_whose_port_swaps_to_another()
+{
+    Server s = start_server();
+    for (int i = 0; i < 20 && swaps_to_itself(s.port); i++)
+        s = start_server();
+    return s;
 }
 
 }  // namespace
@@ -111,7 +110,7 @@ TEST(UdpEchoLab, ServerAnswersEachOfTwoClientsWithItsOwnDatagram)
 
 TEST(UdpEchoLab, SecondServerOnTheSamePortFailsInBind)
 {
-    Server s = start_server();
+    Server s = start_server_whose_port_swaps_to_another();
     ASSERT_NE(s.port, 0) << port_note(1, s.port);
     Process second = Process::run("udpserv01", {std::to_string(s.port)});
     EXPECT_EQ(second.wait().describe(), "exit 1");
@@ -120,7 +119,7 @@ TEST(UdpEchoLab, SecondServerOnTheSamePortFailsInBind)
 
 TEST(UdpEchoLab, ClientSendsEachLineAsOneDatagramToThePortGiven)
 {
-    UdpSocket server;  // the test plays the server
+    UdpSocket server = socket_whose_port_swaps_to_another();  // the test plays the server
     Process client = Process::run("udpcli01", {"127.0.0.1", std::to_string(server.port())});
     ASSERT_TRUE(client.write_stdin("first line\n"));
     auto d = server.recv(3s);
@@ -137,7 +136,7 @@ TEST(UdpEchoLab, ClientSendsEachLineAsOneDatagramToThePortGiven)
 
 TEST(UdpEchoLab, ClientPrintsTheReplyNotItsOwnLine)
 {
-    UdpSocket server;
+    UdpSocket server = socket_whose_port_swaps_to_another();
     Process client = Process::run("udpcli01", {"127.0.0.1", std::to_string(server.port())});
     ASSERT_TRUE(client.write_stdin("hello\n"));
     auto d = server.recv(3s);
@@ -148,7 +147,7 @@ TEST(UdpEchoLab, ClientPrintsTheReplyNotItsOwnLine)
 
 TEST(UdpEchoLab, ClientEndsAtTheEndOfItsInput)
 {
-    UdpSocket server;
+    UdpSocket server = socket_whose_port_swaps_to_another();
     Process client = Process::run("udpcli01", {"127.0.0.1", std::to_string(server.port())});
     ASSERT_TRUE(client.write_stdin("one\n"));
     auto d = server.recv(3s);

@@ -9,6 +9,8 @@
 
 #include <gmock/gmock.h>
 
+#include <memory>
+
 using namespace socklab::test;
 using ::testing::HasSubstr;
 
@@ -20,9 +22,7 @@ TEST(UdpftLab, ServerPrintsThePortItIsBoundTo)
 
 TEST(UdpftLab, ServerBindsThePortItIsGiven)
 {
-    int port = 0;
-    for (int i = 0; i < 20 && (port == 0 || swapped_port(port) == port); i++)
-        port = UdpSocket().port();  // free a moment ago
+    int port = socket_whose_port_swaps_to_another().port();  // free a moment ago
     TempDir dir;
     Process p = Process::run("UDPFTServer", {"-d", dir.path(), std::to_string(port)});
     int got = p.wait_for_port();
@@ -80,10 +80,14 @@ TEST(UdpftLab, TwoClientsAtOnceEachGetTheirOwnFile)
 
 TEST(UdpftLab, SecondServerOnTheSamePortFailsInBind)
 {
-    UdpftServer s;
-    ASSERT_NE(s.port, 0) << port_note(1, s.port);
+    // A port that swaps to another, or a server without htons() would clash
+    // with itself and pass.
+    auto s = std::make_unique<UdpftServer>();
+    for (int i = 0; i < 20 && swaps_to_itself(s->port); i++)
+        s = std::make_unique<UdpftServer>();
+    ASSERT_NE(s->port, 0) << port_note(1, s->port);
     TempDir dir;
-    Process second = Process::run("UDPFTServer", {"-d", dir.path(), std::to_string(s.port)});
+    Process second = Process::run("UDPFTServer", {"-d", dir.path(), std::to_string(s->port)});
     EXPECT_EQ(second.wait().describe(), "exit 1");
     EXPECT_THAT(second.stderr_text(), HasSubstr("bind error: Address already in use"));
 }
