@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     argv += optind - 1;  // argv[1..4] as without options
     pathlen = static_cast<uint32_t>(strlen(argv[3]));
     if (pathlen == 0 || pathlen >= FT_PATHMAX)
-        err_quit("FTClient: the remote path must have 1 to %d bytes", FT_PATHMAX - 1);
+        err_usage("FTClient: the remote path must have 1 to %d bytes", FT_PATHMAX - 1);
     Signal(SIGPIPE, SIG_IGN);  // a vanished server shows as EPIPE, not a silent death
     ft::remove_part_on_signals();  // Ctrl-C leaves no temporary file
 

@@ -3,11 +3,15 @@
 // "listening on" line, hints after a failed bind(), and --help.
 #include "unp.h"
 
+#include <cstdarg>
 #include <initializer_list>
+#include <string>
 
 extern "C" {
 
 namespace {
+
+std::string usage_given;  // by check_usage, for err_usage
 
 // arg as a decimal number from lo to 65535, or -1.
 long port_number(const char *arg, long lo)
@@ -26,8 +30,8 @@ int Parse_port(const char *arg)
 {
     long port = port_number(arg, 0);
     if (port < 0)
-        err_quit("bad port number: %s (use 1024..65535, or 0 to let the kernel choose)",
-                 arg ? arg : "(none)");
+        err_usage("bad port number: %s (use 1024..65535, or 0 to let the kernel choose)",
+                  arg ? arg : "(none)");
     return static_cast<int>(port);
 }
 
@@ -35,7 +39,7 @@ int Parse_server_port(const char *arg)
 {
     long port = port_number(arg, 1);
     if (port < 0)
-        err_quit("bad port number: %s (the server's port, from 1 to 65535)", arg ? arg : "(none)");
+        err_usage("bad port number: %s (the server's port, from 1 to 65535)", arg ? arg : "(none)");
     return static_cast<int>(port);
 }
 
@@ -117,12 +121,25 @@ const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen)
 
 void check_usage(int argc, char **argv, int ok, const char *usage)
 {
+    usage_given = usage;
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         printf("%s\n", usage);
         exit(0);
     }
     if (!ok)
         err_quit("%s", usage);
+}
+
+void err_usage(const char *fmt, ...)
+{
+    char reason[MAXLINE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    if (usage_given.empty())
+        err_quit("%s", reason);
+    err_quit("%s\n%s", reason, usage_given.c_str());
 }
 
 }  // extern "C"

@@ -446,7 +446,13 @@ void  daemon_syslog(int level, const char *msg);
  * then the hint (if not "") on a line of its own; exits 1.
  * check_usage: a program's argument check in one line.  argv[1] "-h" or
  * "--help": print usage on stdout and exit 0; otherwise, when ok is 0,
- * print it on stderr and exit 1 (as err_quit does); when ok, return. */
+ * print it on stderr and exit 1 (as err_quit does); when ok, return.  It
+ * keeps the usage line for err_usage.
+ * err_usage: a bad argument: print the reason (a format, as err_quit),
+ * then on the next line the usage line check_usage was given, and exit 1.
+ * Parse_port, Parse_server_port and Inet_pton use it, so "bad port number"
+ * comes with the usage of the program that said it (a program that never
+ * called check_usage, as the book's own, prints the reason alone). */
 int   Parse_port(const char *arg);
 int   Parse_server_port(const char *arg);
 int   bad_port_service(const char *serv, int allow_zero);
@@ -455,6 +461,7 @@ const char *bind_hint(int err);
 const char *bind_hint_for(int err, int fd, const SA *sa, socklen_t salen);
 UNP_NORETURN void err_bind(const char *what, int err, const char *hint);
 void  check_usage(int argc, char **argv, int ok, const char *usage);
+UNP_NORETURN void err_usage(const char *fmt, ...) UNP_PRINTF(1, 2);
 
 
 /* ---- hostile peers (issue 20, reliability; printable.cpp, accept_reserve.cpp) ----

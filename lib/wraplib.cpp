@@ -10,10 +10,10 @@ void Inet_pton(int family, const char *strptr, void *addrptr)
     if (n < 0)
         err_sys("inet_pton error for %s", strptr);  // unknown family: errno set
     else if (n == 0)
-        err_quit("inet_pton error for %s: not a numeric %s address such as %s (for host names, "
-                 "use a client that calls getaddrinfo, e.g. daytimetcpcli_names)",
-                 strptr, family == AF_INET6 ? "IPv6" : "IPv4",
-                 family == AF_INET6 ? "::1" : "127.0.0.1");  // not an address: no errno
+        err_usage("inet_pton error for %s: not a numeric %s address such as %s (for host names, "
+                  "use a client that calls getaddrinfo, e.g. daytimetcpcli_names)",
+                  strptr, family == AF_INET6 ? "IPv6" : "IPv4",
+                  family == AF_INET6 ? "::1" : "127.0.0.1");  // not an address: no errno
 }
 
 const char *Inet_ntop(int family, const void *addrptr, char *strptr, size_t len)

@@ -109,12 +109,12 @@ inline LotteryArgs lottery_server_args(int argc, char **argv, const char *name, 
         bool bad = argv[i + 1][0] == '\0' || argv[i + 1][0] == '-' || *end != '\0' || errno != 0;
         if (argv[i][1] == 's') {
             if (bad || value > UINT32_MAX)
-                err_quit("bad seed: %s (use a number from 0 to 4294967295)", argv[i + 1]);
+                err_usage("bad seed: %s (use a number from 0 to 4294967295)", argv[i + 1]);
             args.seed = static_cast<uint32_t>(value);
             seeded = true;
         } else {
             if (bad || value > 86400)
-                err_quit("bad idle timeout: %s (seconds, from 0 (never) to 86400)", argv[i + 1]);
+                err_usage("bad idle timeout: %s (seconds, from 0 (never) to 86400)", argv[i + 1]);
             args.idle = static_cast<long>(value);
         }
         i += 2;

@@ -36,15 +36,10 @@ int main(int argc, char **argv)
     struct sockaddr_in servaddr;
     struct timespec t0;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: connectnonb <IPaddress> <port> [seconds]\n");
-        exit(0);
-    }
-    if (argc != 3 && argc != 4)
-        err_quit("usage: connectnonb <IPaddress> <port> [seconds]");
+    check_usage(argc, argv, argc == 3 || argc == 4, "usage: connectnonb <IPaddress> <port> [seconds]");
     port = Parse_port(argv[2]);
     if (argc == 4 && ((nsec = atoi(argv[3])) <= 0 || nsec > 3600))
-        err_quit("connectnonb: seconds must be 1 to 3600, not %s", argv[3]);
+        err_usage("connectnonb: seconds must be 1 to 3600, not %s", argv[3]);
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);
 

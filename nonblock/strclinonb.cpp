@@ -156,10 +156,7 @@ int main(int argc, char **argv)
     int sockfd;
     struct sockaddr_in servaddr;
 
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: strclinonb [-v] <IPaddress> [port]\n");
-        exit(0);
-    }
+    check_usage(argc, argv, true, "usage: strclinonb [-v] <IPaddress> [port]");  // -h, --help
     int argi = 1;
     if (argc > 1 && strcmp(argv[1], "-v") == 0) {
         verbose = true;

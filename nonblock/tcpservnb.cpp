@@ -34,10 +34,7 @@ int main(int argc, char **argv)
     fd_set rset;
     char line[MAXLINE];
 
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: tcpservnb [-p] [port]\n");
-        exit(0);
-    }
+    check_usage(argc, argv, true, "usage: tcpservnb [-p] [port]");  // -h, --help
     if (argc > 1 && strcmp(argv[1], "-p") == 0) {
         pause_before_accept = true;
         argi++;

@@ -109,15 +109,9 @@ int main(int argc, char **argv)
     fd_set rs, ws;
     std::vector<File> files;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: web <#conns> <hostname> <port> <homepage> <file>...\n");
-        exit(0);
-    }
-    if (argc < 6)
-        err_quit("usage: web <#conns> <hostname> <port> <homepage> <file>...");
+    check_usage(argc, argv, argc >= 6, "usage: web <#conns> <hostname> <port> <homepage> <file>...");
     if ((maxnconn = atoi(argv[1])) < 1 || maxnconn > 100)
-        err_quit("web: #conns must be 1 to 100, not %s\n"
-                 "usage: web <#conns> <hostname> <port> <homepage> <file>...", argv[1]);
+        err_usage("web: #conns must be 1 to 100, not %s", argv[1]);
     host = argv[2];
     port = argv[3];
     for (i = 5; i < argc; i++)

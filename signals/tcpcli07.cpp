@@ -48,7 +48,7 @@ int main(int argc, char **argv)
         char *end;
         seconds = strtod(optarg, &end);
         if (*end != '\0' || !(seconds >= 0.001 && seconds <= 86400))
-            err_quit("tcpcli07: -t wants seconds from 0.001 to 86400, not %s", optarg);
+            err_usage("tcpcli07: -t wants seconds from 0.001 to 86400, not %s", optarg);
     }
     if (argc - optind < 1 || argc - optind > 2)
         err_quit("usage: tcpcli07 [-t seconds] <IPaddress> [port]");

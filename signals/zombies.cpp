@@ -88,7 +88,7 @@ int main(int argc, char **argv)
             char *end;
             n = strtol(optarg, &end, 10);
             if (*end != '\0' || n < 1 || n > 1000)
-                err_quit("zombies: -n wants a number of children from 1 to 1000, not %s", optarg);
+                err_usage("zombies: -n wants a number of children from 1 to 1000, not %s", optarg);
         } else {
             err_quit("usage: zombies [-b] [-n N] none|wait|waitpid|ignore");
         }

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
             char *end = nullptr;
             long w = strtol(optarg, &end, 10);
             if (*end != '\0' || w < 1 || w > udpft::kMaxWindow)
-                err_quit("UDPFTClient: -w %s: a window is 1 to %d blocks", optarg, udpft::kMaxWindow);
+                err_usage("UDPFTClient: -w %s: a window is 1 to %d blocks", optarg, udpft::kMaxWindow);
             opt.window = static_cast<std::uint16_t>(w);
             break;
         }
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
             char *end = nullptr;
             long b = strtol(optarg, &end, 10);
             if (*end != '\0' || b < 1 || b > static_cast<long>(udpft::kMaxBlock))
-                err_quit("UDPFTClient: -b %s: a block is 1 to %zu bytes", optarg, udpft::kMaxBlock);
+                err_usage("UDPFTClient: -b %s: a block is 1 to %zu bytes", optarg, udpft::kMaxBlock);
             opt.block = static_cast<std::uint16_t>(b);
             break;
         }

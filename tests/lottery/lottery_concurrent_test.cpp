@@ -136,7 +136,8 @@ TEST(LotteryConcurrent, ForkServerIdleTimeoutArguments)
 {
     auto bad = Process::run("LotteryServerFork", {"-i", "soon", "0"});
     EXPECT_EQ(bad.wait().code, 1);
-    EXPECT_EQ(bad.stderr_text(), "bad idle timeout: soon (seconds, from 0 (never) to 86400)\n");
+    EXPECT_EQ(bad.stderr_text(), "bad idle timeout: soon (seconds, from 0 (never) to 86400)\n"
+                                 "usage: LotteryServerFork [-s SEED] [-i SECONDS] [port]\n");
     auto help = Process::run("LotteryServerFork", {"--help"});
     EXPECT_EQ(help.read_rest(), "usage: LotteryServerFork [-s SEED] [-i SECONDS] [port]\n");
     auto never = start_server("LotteryServerFork", {"-i", "0"});

@@ -366,13 +366,16 @@ TEST(LotteryLab, WrongArgumentsPrintUsage)
         {"LotteryServer", {"1", "2"}, "usage: LotteryServer [-s SEED] [port]\n"},
         {"LotteryServer", {"-s"}, "usage: LotteryServer [-s SEED] [port]\n"},
         {"LotteryServer", {"-x", "0"}, "usage: LotteryServer [-s SEED] [port]\n"},
-        {"LotteryServer", {"-s", "ten", "0"}, "bad seed: ten (use a number from 0 to 4294967295)\n"},
-        {"LotteryServer", {"http"}, "bad port number: http (use 1024..65535, or 0 to let the kernel choose)\n"},
+        {"LotteryServer", {"-s", "ten", "0"}, "bad seed: ten (use a number from 0 to 4294967295)\n"
+                                                  "usage: LotteryServer [-s SEED] [port]\n"},
+        {"LotteryServer", {"http"}, "bad port number: http (use 1024..65535, or 0 to let the kernel choose)\n"
+                                       "usage: LotteryServer [-s SEED] [port]\n"},
         {"LotteryClient", {}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
         {"LotteryClient", {"127.0.0.1", "1", "2"}, "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
         {"LotteryClient", {"localhost", "9"},
          "inet_pton error for localhost: not a numeric IPv4 address such as 127.0.0.1 (for host "
-         "names, use a client that calls getaddrinfo, e.g. daytimetcpcli_names)\n"},
+         "names, use a client that calls getaddrinfo, e.g. daytimetcpcli_names)\n"
+         "usage: LotteryClient [-t SECONDS] <IPaddress> [port]\n"},
     };
     for (const auto &c : cases) {
         SCOPED_TRACE(c.program + " " + ::testing::PrintToString(c.args));

@@ -50,6 +50,29 @@ TEST(ClientArguments, NamesBadAddressesAndPortsTheWayAClientNeeds)
     }
 }
 
+// A bad value names what was wrong, then repeats the usage line, so the
+// student sees at once what the program does take (err_usage).
+TEST(ClientArguments, ABadValueIsFollowedByTheUsageLine)
+{
+    const std::vector<Mistake> mistakes = {
+        {"daytimetcpcli", {"localhost"}, "e.g. daytimetcpcli_names)\nusage: daytimetcpcli <IPaddress> [port]\n"},
+        {"tcpcli01", {"127.0.0.1", "99999"}, "from 1 to 65535)\nusage: tcpcli01 <IPaddress> [port]\n"},
+        {"tcpserv01", {"http"}, "let the kernel choose)\nusage: tcpserv01 [port]\n"},
+        {"udpcli01", {"::1"}, "not a numeric IPv4 address such as 127.0.0.1"},
+        {"LotteryServer", {"-s", "ten"}, "4294967295)\nusage: LotteryServer [-s SEED] [port]\n"},
+        {"zombies", {"-n", "0"}, "not 0\nusage: zombies"},
+        {"connectnonb", {"127.0.0.1", "9", "0"}, "not 0\nusage: connectnonb <IPaddress> <port> [seconds]\n"},
+    };
+    for (const auto &m : mistakes) {
+        SCOPED_TRACE(m.program + " " + ::testing::PrintToString(m.args));
+        Process p = Process::run(m.program, m.args);
+        EXPECT_EQ(p.wait(5s).describe(), "exit 1");
+        std::string err = p.stderr_text();
+        EXPECT_THAT(err, HasSubstr(m.message));
+        EXPECT_THAT(err, HasSubstr("\nusage: " + m.program));
+    }
+}
+
 // tcpserv00 binds without SO_REUSEADDR, as the book's first servers do.
 // Killed while a client is connected, its end closes first, so its port
 // stays in TIME_WAIT: no listener, and still bind() fails.
