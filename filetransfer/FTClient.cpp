@@ -74,7 +74,7 @@ int main(int argc, char **argv)
     Setsockopt(sockfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     Setsockopt(sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 
-    Connect(sockfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (i) connect()
+    Connect(sockfd, (SA *) &servaddr, sizeof servaddr);  //@blank (i) connect()
 
     // Length and path in one write: two small writes before a read can
     // wait for a delayed ACK (Nagle's algorithm) on a real network.

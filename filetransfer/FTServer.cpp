@@ -56,12 +56,12 @@ int main(int argc, char **argv)
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(Parse_port(argv[1])));
 
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind()
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);  //@blank (b) bind()
     Listen(listenfd, LISTENQ);                                          //@blank (c) listen()
     print_listening(listenfd);
 
     clilen = sizeof cliaddr;  // accept() reads it: the handout left it unset
-    connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (d) accept()
+    connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);  //@blank (d) accept()
 
     //@blank-begin (e) read(): the path's 4-byte length, then the path, each with Readn
     if (Readn(connfd, &pathlen, sizeof pathlen) != sizeof pathlen)

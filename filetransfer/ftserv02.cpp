@@ -76,7 +76,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);  //@blank (b) bind()
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);  //@blank (b) bind()
     Listen(listenfd, LISTENQ);                                          //@blank (c) listen()
     print_listening(listenfd);
     fprintf(stderr, "ftserv02: serving %s\n", dir->path().c_str());
@@ -87,8 +87,8 @@ int main(int argc, char **argv)
 
     for (;;) {
         clilen = sizeof cliaddr;
-        connfd = Accept(listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);  //@blank (d) accept()
-        std::string peer = Sock_ntop(reinterpret_cast<SA *>(&cliaddr), clilen);
+        connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);  //@blank (d) accept()
+        std::string peer = Sock_ntop((SA *) &cliaddr, clilen);
         if ((childpid = fork()) == 0) {
             Close(listenfd);  // the child serves one client and never accepts
             struct timeval tv = {static_cast<time_t>(idle_timeout), 0};

@@ -139,7 +139,7 @@ void Conn::log() const
 {
     std::uint64_t body = resp_.file ? static_cast<std::uint64_t>(file_sent_)
                                     : (out_sent_ > resp_.head.size() ? out_sent_ - resp_.head.size() : 0);
-    write_log(log_line(reinterpret_cast<const sockaddr *>(&peer_), sizeof peer_, parsed_.line, resp_.status, body));
+    write_log(log_line((const SA *) &peer_, sizeof peer_, parsed_.line, resp_.status, body));
 }
 
 }  // namespace http

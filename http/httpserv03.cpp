@@ -64,7 +64,7 @@ static void accept_clients(int listenfd, const http::Site &site, int timeout)
     for (;;) {
         struct sockaddr_in cliaddr;
         socklen_t clilen = sizeof cliaddr;
-        int connfd = accept_reserve(&reserve, listenfd, reinterpret_cast<SA *>(&cliaddr), &clilen);
+        int connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen);
         if (connfd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a client gave up before we got to it
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(static_cast<uint16_t>(args.port));
-    Bind(listenfd, reinterpret_cast<SA *>(&servaddr), sizeof servaddr);
+    Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
     Fcntl(listenfd, F_SETFL, Fcntl(listenfd, F_GETFL, 0) | O_NONBLOCK);
     Signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer: EPIPE, not death

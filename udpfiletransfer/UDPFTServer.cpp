@@ -161,7 +161,7 @@ void log_line(const std::string &peer, std::string_view what, std::string_view p
 void send_to(const sockaddr_storage &to, socklen_t tolen, const std::string &dgram)
 {
     // Nothing to do about a failure: the client's timer resends.
-    sendto(sockfd, dgram.data(), dgram.size(), 0, reinterpret_cast<const SA *>(&to), tolen);  //@blank (f) sendto(): dgram to the client at to
+    sendto(sockfd, dgram.data(), dgram.size(), 0, (const SA *) &to, tolen);  //@blank (f) sendto(): dgram to the client at to
 }
 
 std::string stats_text(const udpft::Stats &s)

@@ -15,7 +15,7 @@ int main(int argc, char **argv)
     int port = argc == 3 ? Parse_server_port(argv[2]) : SERV_PORT;
 
     sockfd = Socket(AF_INET, SOCK_STREAM, 0);                   //@blank (f) socket()
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_port = htons(port);
     Inet_pton(AF_INET, argv[1], &servaddr.sin_addr);

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
     Signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not end the server
 
     listenfd = Socket(AF_INET, SOCK_STREAM, 0);                 //@blank (a) socket()
-    memset(&servaddr, 0, sizeof servaddr);
+    bzero(&servaddr, sizeof servaddr);
     servaddr.sin_family = AF_INET;
     servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
     servaddr.sin_port = htons(port);
