@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     for (;;) {
         clilen = sizeof(cliaddr);
         if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                 continue;  // a child ended, or the client gave up first
             err_sys("accept error");
         }
