@@ -56,16 +56,12 @@ int main(int argc, char **argv)
     ssize_t n;
     char buf[MAXLINE];
     socklen_t clilen;
+    struct accept_reserve reserve;  // a spare descriptor, for when we run out
     struct sockaddr_in cliaddr, servaddr;
     struct timespec t0;
     long timeouts = 0;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: polltimeo forever|<seconds> [port]\n");
-        exit(0);
-    }
-    if (argc != 2 && argc != 3)
-        err_quit("usage: polltimeo forever|<seconds> [port]");
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: polltimeo forever|<seconds> [port]");
     timeout = parse_wait(argv[1]);
     int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
 
@@ -81,6 +77,7 @@ int main(int argc, char **argv)
     servaddr.sin_port = htons(port);
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -110,8 +107,13 @@ int main(int argc, char **argv)
 
         if (client[0].revents & POLLRDNORM) {  // a new client
             clilen = sizeof cliaddr;
-            if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) < 0) {
-                err_ret("accept error");
+            // Out of descriptors, accept_reserve turns the client away
+            // (and says so once) instead of leaving it queued, where
+            // poll() would report it again at once, for ever.
+            if ((connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen)) < 0) {
+                if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO && errno != EMFILE &&
+                    errno != ENFILE)  // those: the loop goes on (EMFILE was logged)
+                    err_ret("accept error");
             } else {
                 for (i = 1; i < OPEN_MAX && client[i].fd >= 0; i++)
                     ;

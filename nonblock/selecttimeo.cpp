@@ -57,17 +57,13 @@ int main(int argc, char **argv)
     fd_set rset, allset;
     char buf[MAXLINE];
     socklen_t clilen;
+    struct accept_reserve reserve;  // a spare descriptor, for when we run out
     struct sockaddr_in cliaddr, servaddr;
     struct timeval tv;
     struct timespec t0;
     long wait_sec, timeouts = 0;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: selecttimeo forever|<seconds> [port]\n");
-        exit(0);
-    }
-    if (argc != 2 && argc != 3)
-        err_quit("usage: selecttimeo forever|<seconds> [port]");
+    check_usage(argc, argv, argc == 2 || argc == 3, "usage: selecttimeo forever|<seconds> [port]");
     wait_sec = parse_wait(argv[1]);
     int port = argc == 3 ? Parse_port(argv[2]) : SERV_PORT;
 
@@ -83,6 +79,7 @@ int main(int argc, char **argv)
     servaddr.sin_port = htons(port);
     Bind(listenfd, (SA *) &servaddr, sizeof servaddr);
     Listen(listenfd, LISTENQ);
+    accept_reserve_init(&reserve);  // before the port line: tests count descriptors from it
     print_listening(listenfd);
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -114,8 +111,13 @@ int main(int argc, char **argv)
 
         if (FD_ISSET(listenfd, &rset)) {  // a new client
             clilen = sizeof cliaddr;
-            if ((connfd = accept(listenfd, (SA *) &cliaddr, &clilen)) < 0) {
-                err_ret("accept error");
+            // Out of descriptors, accept_reserve turns the client away
+            // (and says so once) instead of leaving it queued, where
+            // select() would report it again at once, for ever.
+            if ((connfd = accept_reserve(&reserve, listenfd, (SA *) &cliaddr, &clilen)) < 0) {
+                if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO && errno != EMFILE &&
+                    errno != ENFILE)  // those: the loop goes on (EMFILE was logged)
+                    err_ret("accept error");
             } else {
                 for (i = 0; i < FD_SETSIZE && client[i] >= 0; i++)
                     ;

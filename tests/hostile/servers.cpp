@@ -62,6 +62,59 @@ Server echo(const std::string &name, const std::string &program, bool sheds)
 
 Server echo(const std::string &name, bool sheds) { return echo(name, name, sheds); }
 
+// The nonblock lab's echo servers, with the timeout a student tries first
+// (forever): the same loops as tcpservselect01/tcpservpoll01, timed.
+Server timed_echo(const std::string &program)
+{
+    Server s = echo(program, program, true);
+    s.args = [](const std::string &) { return std::vector<std::string>{"forever"}; };
+    return s;
+}
+
+// ---- sum (tcpcliserv): "a b\n" -> "sum\n" (tcpserv08); 8 bytes -> 8 (tcpserv09)
+Server sum_text()
+{
+    Server s = row("tcpserv08", "tcpserv08", Design::concurrent, false);
+    s.reads_lines = true;
+    s.request = [](const std::string &) { return std::string("1 2\n"); };
+    s.large = [](const std::string &) {
+        std::string many;
+        for (int i = 0; i < 65536; i++)
+            many += "1 2\n";  // a reply per line
+        return many;
+    };
+    s.unknown = [](const std::string &) { return std::string("one two\n\x1b[2J\n"); };
+    s.good = [](int port, const std::string &, std::string &why) {
+        Client c(port);
+        c.send("40 2\n");
+        auto line = c.recv_line(3s);
+        why = "sum: " + line.value_or("(none)");
+        return line == "42";
+    };
+    return s;
+}
+
+Server sum_binary()
+{
+    Server s = row("tcpserv09", "tcpserv09", Design::concurrent, false);
+    s.request = [](const std::string &) { return u32(1) + u32(2); };
+    s.large = [](const std::string &) {
+        std::string many;
+        for (int i = 0; i < 65536; i++)
+            many += u32(0x7fffffff) + u32(0x7fffffff);
+        return many;
+    };
+    s.unknown = [](const std::string &) { return std::string("\xff\xff\xff", 3); };  // a request cut short
+    s.good = [](int port, const std::string &, std::string &why) {
+        Client c(port);
+        c.send(u32(40) + u32(2));
+        std::string reply = c.recv_exact(8, 3s);
+        why = "reply of " + std::to_string(reply.size()) + " bytes";
+        return reply == std::string("\0\0\0\0\0\0\0\x2a", 8);
+    };
+    return s;
+}
+
 // ---- daytime (intro, inetd): one line, then the server closes
 bool daytime_good(int port, const std::string &, std::string &why)
 {
@@ -298,6 +351,10 @@ const std::vector<Server> &servers()
         echo("tcpserv04", false),
         echo("tcpservselect01", true),
         echo("tcpservpoll01", true),
+        timed_echo("selecttimeo"),
+        timed_echo("polltimeo"),
+        sum_text(),
+        sum_binary(),
         lottery("LotteryServer", Design::single_shot, false),  // one client, then it ends
         lottery("LotteryServerFork", Design::concurrent, false),
         lottery("LotteryServerPoll", Design::concurrent, true),
