@@ -79,6 +79,12 @@ public:
     // EOF or when the deadline passes first; at_eof() tells which.  A partial
     // line stays buffered for the next call.
     std::optional<std::string> read_line(Deadline deadline, std::size_t max = MAXLINE);
+    // For protocols that mix lines with counted bytes: exactly n bytes (the
+    // buffered ones first), or fewer at EOF or the deadline.
+    std::string read_bytes(std::size_t n, Deadline deadline);
+    // Reads on, keeping what comes for the calls above, until EOF (true) or
+    // the deadline (false).
+    bool wait_eof(Deadline deadline);
     bool at_eof() const noexcept { return eof_; }
     std::size_t buffered() const noexcept { return buf_.size() - pos_; }
     std::string take_buffered();
@@ -90,7 +96,8 @@ private:
     int fd_;
     std::string buf_;
     std::size_t pos_ = 0;
-    bool eof_ = false;  // the last read_line ended at EOF
+    std::size_t scanned_ = 0;  // no '\n' in buf_ between pos_ and here: a long line is searched once
+    bool eof_ = false;  // the last call ended at EOF
 };
 
 // Addresses as text: "127.0.0.1:9877", "[::1]:9877".

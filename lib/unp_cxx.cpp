@@ -102,7 +102,8 @@ std::optional<std::string> LineReader::next(std::size_t max, const Deadline *dea
     eof_ = false;
     for (;;) {
         std::size_t avail = buf_.size() - pos_;
-        std::size_t nl = buf_.find('\n', pos_);
+        std::size_t nl = buf_.find('\n', std::max(pos_, scanned_));
+        scanned_ = nl == std::string::npos ? buf_.size() : nl;
         std::size_t take = 0;
         if (nl != std::string::npos && nl - pos_ < max)
             take = nl - pos_ + 1;  // a whole line
@@ -113,6 +114,7 @@ std::optional<std::string> LineReader::next(std::size_t max, const Deadline *dea
         if (take > 0) {
             std::string line = buf_.substr(pos_, take);
             pos_ += take;
+            scanned_ = pos_;
             eof_ = false;
             return line;
         }
@@ -124,6 +126,7 @@ std::optional<std::string> LineReader::next(std::size_t max, const Deadline *dea
 bool LineReader::fill(const Deadline *deadline)
 {
     buf_.erase(0, pos_);
+    scanned_ -= std::min(scanned_, pos_);
     pos_ = 0;
     for (;;) {
         if (deadline != nullptr) {
@@ -160,8 +163,29 @@ std::string LineReader::take_buffered()
 {
     std::string rest = buf_.substr(pos_);
     buf_.clear();
-    pos_ = 0;
+    pos_ = scanned_ = 0;
     return rest;
+}
+
+std::string LineReader::read_bytes(std::size_t n, Deadline deadline)
+{
+    eof_ = false;
+    while (buf_.size() - pos_ < n && !eof_ && fill(&deadline)) {
+    }
+    std::size_t take = std::min(n, buf_.size() - pos_);
+    std::string bytes = buf_.substr(pos_, take);
+    pos_ += take;
+    scanned_ = std::max(scanned_, pos_);
+    return bytes;
+}
+
+bool LineReader::wait_eof(Deadline deadline)
+{
+    eof_ = false;
+    while (!eof_)
+        if (!fill(&deadline))
+            return false;
+    return true;
 }
 
 std::string to_string(const sockaddr *sa, socklen_t len)

@@ -10,6 +10,7 @@
 
 #include <sys/prctl.h>
 
+#include <limits>
 #include <thread>
 
 using namespace socklab::test;
@@ -247,6 +248,51 @@ TEST(CxxLayer, LineReaderWaitsNoLongerThanItsDeadline)
     EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), "last");
     EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), std::nullopt);
     EXPECT_TRUE(reader.at_eof());
+}
+
+// A protocol of lines and counted bytes (the test support's Client reads
+// both through one reader): the bytes come from the same buffer, in order.
+TEST(CxxLayer, LineReaderMixesLinesWithCountedBytes)
+{
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    unp::Fd a(fds[0]), b(fds[1]);
+    unp::LineReader reader(b.get());
+    auto soon = [] { return std::chrono::steady_clock::now() + 5s; };
+    unp::write_all(a.get(), std::string("size 4\n\0\1\2\3size 0\n", 18));
+    EXPECT_EQ(reader.read_line(soon()), "size 4\n");
+    EXPECT_EQ(reader.read_bytes(4, soon()), std::string("\0\1\2\3", 4));
+    EXPECT_EQ(reader.read_line(soon()), "size 0\n");
+    unp::write_all(a.get(), "ab");
+    EXPECT_EQ(reader.read_bytes(3, std::chrono::steady_clock::now() + 50ms), "ab") << "fewer at the deadline";
+    EXPECT_FALSE(reader.at_eof());
+    unp::write_all(a.get(), "kept");
+    EXPECT_FALSE(reader.wait_eof(std::chrono::steady_clock::now() + 50ms)) << "still open";
+    a.reset();
+    EXPECT_TRUE(reader.wait_eof(soon()));
+    EXPECT_EQ(reader.read_bytes(100, soon()), "kept") << "what came before the end is kept";
+    EXPECT_TRUE(reader.at_eof());
+}
+
+// A line of 16 MiB read whole (no limit) is searched for its '\n' once,
+// not again from its start after every read: a cost that grows with the
+// square of the length (here 0.1 s instead of 0.6 s; 10 MiB lines are what
+// the hostile suite sends).
+TEST(CxxLayer, LineReaderReadsAVeryLongLineWhole)
+{
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    unp::Fd a(fds[0]), b(fds[1]);
+    std::string line(16 << 20, 'x');
+    line.back() = '\n';
+    std::thread writer([&] { unp::write_all(a.get(), line + "next\n"); });
+    unp::LineReader reader(b.get());
+    auto got = reader.read_line(std::chrono::steady_clock::now() + 20s, std::numeric_limits<std::size_t>::max());
+    writer.join();
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->size(), line.size());
+    EXPECT_TRUE(*got == line);
+    EXPECT_EQ(reader.read_line(std::chrono::steady_clock::now() + 5s), "next\n");
 }
 
 TEST(KitFormats, ParseListeningReadsPrintListeningsLineOnly)

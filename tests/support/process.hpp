@@ -147,12 +147,11 @@ public:
     void reset();  // SO_LINGER {1, 0}: RST
 
 private:
-    // Reads more into buf_; false on EOF, error or deadline.
-    bool fill(std::chrono::steady_clock::time_point deadline);
     unp::Fd fd_;
     int errno_ = 0;
-    std::string buf_;
-    bool eof_ = false;
+    // What the peer sent, through the kit's one line reader (an error
+    // such as ECONNRESET counts as the end).
+    unp::LineReader in_{-1};
 };
 
 // host, a numeric address (127.0.0.1, ::1), and port as a socket address
