@@ -171,7 +171,7 @@ def summarize_failure(message):
 
 def compared(message):
     """(expected, got) as GoogleTest printed them, for an equality with a
-    literal side or an EXPECT_THAT; None otherwise."""
+    literal side; None otherwise (a matcher's failure included)."""
     lines = [l.rstrip() for l in message.splitlines()]
     if lines and re.fullmatch(r"\S+:\d+|unknown file", lines[0]):
         lines = lines[1:]

@@ -222,6 +222,10 @@ class Hints(unittest.TestCase):
         self.assertEqual(feedback.hints(failed(unexpected)), ["addr-in-use"])
         wanted = 'x.cpp:1\nExpected equality of these values:\n  err\n    Which is: ""\n  "bind error: Address already in use"\n'
         self.assertEqual(feedback.hints(failed(wanted)), [])
+        # The same wish through a matcher (SecondServerOnTheSamePortFailsInBind).
+        matcher = ('x.cpp:1\nValue of: second.stderr_text()\n'
+                   'Expected: has substring "bind error: Address already in use"\n  Actual: ""\n')
+        self.assertEqual(feedback.hints(failed(matcher)), [])
 
     def test_labs_own_notes(self):
         # What UdpEchoLab, HttpLab and TinyinetdLab say in their messages.
