@@ -16,6 +16,18 @@ inline int swapped_port(int port) { return ((port & 0xff) << 8) | (port >> 8); }
 // a check that must see it takes another port.
 inline bool swaps_to_itself(int port) { return port != 0 && swapped_port(port) == port; }
 
+// make() (a socket, a server), made again while port_of(it) swaps to
+// itself, up to 20 times.  Each new one is made while the last is still
+// held, so the kernel cannot give it the same port.
+template <class Make, class PortOf>
+auto with_port_that_swaps_to_another(Make make, PortOf port_of)
+{
+    auto held = make();
+    for (int i = 0; i < 20 && swaps_to_itself(port_of(held)); i++)
+        held = make();
+    return held;
+}
+
 // Why a server reports `got` where `expected` was asked for ("" if no
 // known mistake explains it): 0, never bound; the bytes swapped, no htons().
 inline std::string port_note(int expected, int got)

@@ -134,6 +134,7 @@ public:
     bool send(std::string_view bytes);  // false on error (EPIPE, ECONNRESET)
     bool send_u32(uint32_t host_value);  // 4 bytes, network byte order
     // The next line without '\n'; nullopt on EOF, error or deadline.
+    // (A last piece without '\n' before the end is no line: it is dropped.)
     std::optional<std::string> recv_line(Millis timeout = kDefaultTimeout);
     // Exactly n bytes, or fewer at EOF/deadline.
     std::string recv_exact(size_t n, Millis timeout = kDefaultTimeout);

@@ -35,10 +35,7 @@ UdpSocket::UdpSocket(const std::string &host) { fd_ = bound_udp(host, port_); }
 
 UdpSocket socket_whose_port_swaps_to_another()
 {
-    UdpSocket s;
-    for (int i = 0; i < 20 && swaps_to_itself(s.port()); i++)
-        s = UdpSocket();
-    return s;
+    return with_port_that_swaps_to_another([] { return UdpSocket(); }, [](const UdpSocket &s) { return s.port(); });
 }
 
 bool UdpSocket::send_to(std::string_view bytes, int port, const std::string &host)

@@ -38,8 +38,7 @@ private:
     int port_ = 0;
 };
 
-// A socket on a port that swaps to another one (see swaps_to_itself()):
-// the one held is let go only once the next is bound, so they differ.
+// A socket on a port that swaps to another one (see swaps_to_itself()).
 UdpSocket socket_whose_port_swaps_to_another();
 
 // A UDP port where nothing receives, for as long as this lives: a socket

@@ -34,10 +34,7 @@ Server start_server()
 
 Server start_server_whose_port_swaps_to_another()
 {
-    Server s = start_server();
-    for (int i = 0; i < 20 && swaps_to_itself(s.port); i++)
-        s = start_server();
-    return s;
+    return with_port_that_swaps_to_another(start_server, [](const Server &s) { return s.port; });
 }
 
 }  // namespace

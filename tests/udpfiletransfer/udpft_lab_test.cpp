@@ -82,9 +82,8 @@ TEST(UdpftLab, SecondServerOnTheSamePortFailsInBind)
 {
     // A port that swaps to another, or a server without htons() would clash
     // with itself and pass.
-    auto s = std::make_unique<UdpftServer>();
-    for (int i = 0; i < 20 && swaps_to_itself(s->port); i++)
-        s = std::make_unique<UdpftServer>();
+    auto s = with_port_that_swaps_to_another([] { return std::make_unique<UdpftServer>(); },
+                                             [](const auto &held) { return held->port; });
     ASSERT_NE(s->port, 0) << port_note(1, s->port);
     TempDir dir;
     Process second = Process::run("UDPFTServer", {"-d", dir.path(), std::to_string(s->port)});
